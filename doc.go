@@ -1,2 +1,45 @@
-// Package lro is an http.RoundTripper that completes long-running operations.
+// Package lro is an http.RoundTripper that completes long-running operations
+// (LROs): requests a service answers with "202 Accepted, ask me later" (or a
+// 200 or 201 naming a status monitor, or a resource whose provisioningState
+// is not final yet).
+//
+//	client := &http.Client{Transport: lro.New(http.DefaultTransport)}
+//	resp, err := client.Do(req) // a PUT answered 201 + Operation-Location:
+//	                            // resp is the final GET of the resource
+//
+// RoundTrip detects such a response (package detect), picks the protocol
+// that reads it (package strategies and its subpackages, in the order
+// DefaultStrategies gives), polls until the operation ends, and returns the
+// final response as if the service had answered synchronously. Everything
+// else passes through untouched. Per-request options travel in the context
+// (WithOptions, WithoutPolling); Hooks observe an operation; resume tokens
+// (ResumeToken, Transport.Resume, Transport.Poll, Transport.Cancel) let an
+// operation outlive the process that started it.
+//
+// # Where lro deviates from the http.RoundTripper contract
+//
+// The contract says a RoundTripper executes a single transaction. When a
+// response starts an operation, RoundTrip sends further requests of its own
+// and may block for as long as the operation runs (bounded by WithMaxWait
+// and the request's context). Those requests are fresh GETs with the
+// caller's context and no body; the caller's request is never modified or
+// sent again. They carry the caller's headers except body, conditional and
+// idempotency headers, and credentials (Authorization, Cookie,
+// Proxy-Authorization) go only to the original host, its subdomains and
+// WithTrustedHosts. lro follows redirects on its own polls, since the
+// http.Client that called it cannot see them. The response RoundTrip returns
+// may come from another URL than req's; its Request field is the request
+// that produced it. RoundTrip interprets responses: an operation that ends
+// Failed or Canceled returns an *OperationError, and a poll that fails
+// returns a *ResponseError or *PollError, never a response and an error
+// together.
+//
+// Ending the request's context stops waiting; it does not cancel the remote
+// operation. Transport.Cancel does, for strategies that can.
+//
+// Bodies: the initial response's body is drained (bounded) and closed once
+// polling starts; every status body is read (up to WithMaxStatusBody) and
+// closed; the final GET's body streams to the caller untouched. When the
+// result is a response already read, the caller gets a fresh reader over the
+// same bytes.
 package lro

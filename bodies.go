@@ -1,0 +1,111 @@
+package lro
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+const (
+	// peekLimit bounds the bytes read of an initial response's body to
+	// decide whether it starts an operation. A body cut short by it is not
+	// parsed: the response passes through.
+	peekLimit = 64 << 10
+	// drainLimit bounds the bytes read from a response that is thrown away
+	// before closing it, so its connection can be reused.
+	drainLimit = 32 << 10
+)
+
+// readUpTo reads r until EOF or limit bytes. complete says whether EOF came
+// first. size is a hint of the body's length (Content-Length), or -1.
+func readUpTo(r io.Reader, size int64, limit int) (buf []byte, complete bool, err error) {
+	n := 512
+	if size >= 0 && size < int64(limit) {
+		n = int(size) + 1 // room for the read that sees EOF
+	}
+	buf = make([]byte, 0, min(n, limit))
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, err := r.Read(buf[len(buf):min(cap(buf), limit)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, true, nil
+		}
+		if err != nil {
+			return buf, false, err
+		}
+	}
+	return buf, false, nil
+}
+
+// replayBody gives back bytes already read from a body, then the rest of it.
+// Closing it closes the original body.
+type replayBody struct {
+	buf  []byte
+	err  error // what reading the original body failed with, after buf
+	rest io.ReadCloser
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	if len(b.buf) > 0 {
+		n := copy(p, b.buf)
+		b.buf = b.buf[n:]
+		return n, nil
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return b.rest.Read(p)
+}
+
+func (b *replayBody) Close() error { return b.rest.Close() }
+
+// peekBody reads up to peekLimit bytes of resp's body and puts them back in
+// front of the rest, so the caller still reads it byte for byte. It returns
+// the bytes when they are the whole body, and nil otherwise.
+func peekBody(resp *http.Response) []byte {
+	buf, complete, err := readUpTo(resp.Body, resp.ContentLength, peekLimit)
+	resp.Body = &replayBody{buf: buf, err: err, rest: resp.Body}
+	if !complete {
+		return nil
+	}
+	return buf
+}
+
+// readStatusBody reads all of a status body, up to limit bytes, and closes
+// it. Over limit is ErrBodyTooLarge; nothing more is read.
+func readStatusBody(body io.ReadCloser, size int64, limit int64) ([]byte, error) {
+	defer body.Close()
+	if size > limit {
+		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrBodyTooLarge, size, limit)
+	}
+	l := int(min(limit+1, int64(^uint(0)>>1)))
+	buf, complete, err := readUpTo(body, size, l)
+	if err != nil {
+		return nil, err
+	}
+	if !complete && int64(len(buf)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	}
+	return buf, nil
+}
+
+// drain discards a bounded part of a body and closes it.
+func drain(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	_ = body.Close()
+}
+
+// bytesBody is a fresh reader over bytes already read.
+func bytesBody(b []byte) io.ReadCloser {
+	if len(b) == 0 {
+		return http.NoBody
+	}
+	return io.NopCloser(bytes.NewReader(b))
+}

@@ -1,0 +1,59 @@
+package lro
+
+import (
+	"errors"
+
+	"github.com/lrohttp/lro/strategies"
+	"github.com/lrohttp/lro/strategies/body"
+	"github.com/lrohttp/lro/strategies/location"
+	"github.com/lrohttp/lro/strategies/monitor"
+)
+
+// DefaultStrategies returns the built-in chain, in order of precedence:
+//
+//  1. Azure-AsyncOperation. ARM services send it with a Location header
+//     that, for them, names the result of a POST, not a status URL; the
+//     monitor must win over that Location.
+//  2. Operation-Location. The same reasoning for Azure data-plane services,
+//     which may send Location as the result URL too.
+//  3. Location. Alone, it is the status URL of the 202-Accepted pattern.
+//  4. properties.provisioningState in the body. It is only the protocol
+//     when no header names a monitor, as ARM's PUT and PATCH rules say.
+//
+// A header that is present but invalid does not stop the chain: the next
+// strategy gets its turn, and the error surfaces only if none applies.
+func DefaultStrategies() []strategies.Strategy {
+	return []strategies.Strategy{
+		monitor.AzureAsyncOperation(),
+		monitor.OperationLocation(),
+		location.New(),
+		body.New(),
+	}
+}
+
+// startOperation asks chain's strategies, in order, to start an operation.
+// op is nil when none applies; err is then the first error a strategy gave,
+// if any.
+func startOperation(chain []strategies.Strategy, init *strategies.Initial) (strategies.Strategy, *strategies.Operation, error) {
+	var errs []error
+	for _, s := range chain {
+		op, err := s.Start(init)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if op != nil {
+			return s, op, nil
+		}
+	}
+	return nil, nil, errors.Join(errs...)
+}
+
+func lookupStrategy(chain []strategies.Strategy, name string) strategies.Strategy {
+	for _, s := range chain {
+		if s.Name() == name {
+			return s
+		}
+	}
+	return nil
+}

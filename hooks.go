@@ -1,0 +1,127 @@
+package lro
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/lrohttp/lro/strategies"
+)
+
+// Hooks are optional functions the transport calls as an operation goes, in
+// the manner of net/http/httptrace.ClientTrace. Any field may be nil.
+//
+// Hooks run synchronously on the goroutine that called RoundTrip (or Resume,
+// or Poll), in order for one operation, so they must return quickly. Hooks of
+// different operations may run at the same time: a Hooks value shared by a
+// Transport must be safe for concurrent use. Hooks must not close or keep the
+// responses they are shown.
+//
+// Hooks set in New apply to every operation; hooks set per request through
+// WithOptions run before them.
+type Hooks struct {
+	// Started is called once, when a response starts an operation (or
+	// Resume continues one), before the first wait.
+	Started func(StartInfo)
+	// Polled is called after each poll response has been read and handed
+	// to the strategy, including 404s within the not-found grace.
+	Polled func(PollInfo)
+	// Waiting is called before each wait: between polls, and before
+	// retrying a transient failure.
+	Waiting func(WaitInfo)
+	// Done is called once, when the operation ends, whatever the outcome.
+	Done func(DoneInfo)
+}
+
+// StartInfo describes an operation that started.
+type StartInfo struct {
+	// Request is the caller's request; nil under Resume.
+	Request *http.Request
+	// Strategy is the name of the strategy that owns the operation.
+	Strategy string
+	// PollURL is the first polling URL.
+	PollURL string
+	// Status is the state the initial response declared.
+	Status strategies.Status
+	// Token resumes the operation from here.
+	Token string
+}
+
+// PollInfo describes one poll response.
+type PollInfo struct {
+	// Attempt counts polls of this operation, from 1.
+	Attempt int
+	// StatusCode is the poll response's HTTP status.
+	StatusCode int
+	// Status is the operation's state after this poll, and ServiceStatus
+	// the status string the service sent, if any.
+	Status        strategies.Status
+	ServiceStatus string
+	// PercentComplete is the monitor body's percentComplete, when
+	// HasPercentComplete.
+	PercentComplete    float64
+	HasPercentComplete bool
+	// NotFound is true for a 404 taken as "not visible yet".
+	NotFound bool
+	// Response is the poll response. Its body has been read and closed.
+	Response *http.Response
+}
+
+// WaitInfo describes a wait.
+type WaitInfo struct {
+	// Attempt is the number of polls so far.
+	Attempt int
+	// Delay is how long the transport will wait.
+	Delay time.Duration
+	// Reason says where Delay comes from.
+	Reason WaitReason
+}
+
+// DoneInfo describes how an operation ended.
+type DoneInfo struct {
+	// Status is the operation's last known state.
+	Status strategies.Status
+	// Err is the error RoundTrip returns, or nil.
+	Err error
+	// Elapsed is the time since the operation started.
+	Elapsed time.Duration
+	// Requests counts the requests the operation sent, the initial one
+	// included (not under Resume), redirects and retries included.
+	Requests int
+}
+
+func (r *run) started() {
+	var tok string
+	for _, h := range r.cfg.hooks {
+		if h.Started != nil {
+			if tok == "" {
+				tok = r.token()
+			}
+			h.Started(StartInfo{Request: r.req, Strategy: r.op.Strategy, PollURL: r.op.PollURL, Status: r.op.Status, Token: tok})
+		}
+	}
+}
+
+func (r *run) polled(resp *http.Response, body []byte, notFound bool) {
+	var info *PollInfo
+	for _, h := range r.cfg.hooks {
+		if h.Polled == nil {
+			continue
+		}
+		if info == nil {
+			info = &PollInfo{Attempt: r.polls, StatusCode: resp.StatusCode, Status: r.op.Status,
+				ServiceStatus: r.op.ServiceStatus, NotFound: notFound, Response: resp}
+			if f, err := strategies.ParseFields(body); err == nil {
+				info.PercentComplete, info.HasPercentComplete = f.PercentComplete, f.HasPercentComplete
+			}
+		}
+		h.Polled(*info)
+	}
+}
+
+func (r *run) done(err error) {
+	for _, h := range r.cfg.hooks {
+		if h.Done != nil {
+			h.Done(DoneInfo{Status: r.op.Status, Err: err, Elapsed: time.Since(r.start), Requests: r.requests})
+		}
+	}
+}

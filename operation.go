@@ -1,0 +1,257 @@
+package lro
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/lrohttp/lro/strategies"
+)
+
+// run is one operation in progress: its state, and what its requests
+// inherit. It lives on the stack of the goroutine that called RoundTrip.
+type run struct {
+	base     http.RoundTripper
+	cfg      *config
+	ctx      context.Context
+	req      *http.Request // the caller's request; nil under Resume
+	o        origin
+	strat    strategies.Strategy
+	op       *strategies.Operation
+	start    time.Time
+	deadline time.Time
+	requests int // sent so far, the initial request included
+	polls    int
+	visible  bool // a poll answered something other than 404
+}
+
+func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.Request, o origin, s strategies.Strategy, op *strategies.Operation) *run {
+	now := time.Now()
+	return &run{base: base, cfg: cfg, ctx: ctx, req: req, o: o, strat: s, op: op, start: now, deadline: now.Add(cfg.maxWait)}
+}
+
+// complete drives the operation from the response that started it to the
+// result. initial's body is intact; peeked is its content when it was read
+// in full.
+func (r *run) complete(initial *http.Response, peeked []byte) (resp *http.Response, err error) {
+	r.started()
+	defer func() { r.done(err) }()
+
+	op := r.op
+	if op.Status == strategies.Succeeded &&
+		(initial.StatusCode != http.StatusAccepted || r.strat.FinalURL(op) == "") {
+		return initial, nil // the initial response is the result
+	}
+	drain(initial.Body)
+	last, lastBody := initial, peeked
+	delay, reason := r.nextDelay(initial.Header)
+	for !op.Status.Terminal() {
+		if err := r.wait(delay, reason); err != nil {
+			return nil, r.pollError(err)
+		}
+		last, lastBody, err = r.poll()
+		if err != nil {
+			return nil, err
+		}
+		delay, reason = r.nextDelay(last.Header)
+	}
+	return r.result(last, lastBody)
+}
+
+// result turns a terminal operation into what RoundTrip returns: an
+// OperationError, the final GET, or the response that ended it.
+func (r *run) result(last *http.Response, body []byte) (*http.Response, error) {
+	if r.op.Status != strategies.Succeeded {
+		return nil, r.operationError(last, body)
+	}
+	if u := r.strat.FinalURL(r.op); u != "" {
+		return r.final(u)
+	}
+	last.Body = bytesBody(body)
+	return last, nil
+}
+
+// poll GETs the polling URL once (retrying transient failures) and hands the
+// answer to the strategy.
+func (r *run) poll() (*http.Response, []byte, error) {
+	resp, body, err := r.fetch(r.op.PollURL, "polling URL", true)
+	if err != nil {
+		return nil, nil, r.fetchError("poll", resp, body, err)
+	}
+	r.polls++
+	notFound := false
+	switch {
+	case resp.StatusCode == http.StatusNotFound && !r.visible && time.Since(r.start) < r.cfg.notFoundGrace:
+		notFound = true
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return nil, nil, r.fetchError("poll", resp, body, nil)
+	default:
+		r.visible = true
+		sr := strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL}
+		if err := r.strat.Update(r.op, &sr); err != nil {
+			return nil, nil, r.pollError(err)
+		}
+	}
+	r.polled(resp, body, notFound)
+	return resp, body, nil
+}
+
+// fetch sends method to target and retries transient failures. With read,
+// it reads the body (capped) and closes it; without, a 2xx body stays open
+// for the caller and only other bodies are read. On ErrRetriesExhausted with
+// a response, resp and body are the last answer.
+func (r *run) fetch(target, source string, read bool) (resp *http.Response, body []byte, err error) {
+	for attempt := 0; ; attempt++ {
+		resp, body, err = r.attempt(target, source, read)
+		if err != nil && (errors.Is(err, ErrInvalidURL) || errors.Is(err, ErrBodyTooLarge) || errors.Is(err, ErrTooManyRedirects)) {
+			return nil, nil, err
+		}
+		if err != nil && !time.Now().Before(r.deadline) {
+			return nil, nil, ErrMaxWait
+		}
+		retry, _ := r.cfg.checkRetry(r.ctx, resp, err)
+		if !retry {
+			return resp, body, err
+		}
+		if attempt >= r.cfg.maxRetries {
+			if err != nil {
+				return nil, nil, fmt.Errorf("%w: %w", ErrRetriesExhausted, err)
+			}
+			return resp, body, ErrRetriesExhausted
+		}
+		wait := min(r.cfg.backoff(r.cfg.retryWaitMin, r.cfg.retryWaitMax, attempt, resp), r.cfg.maxDelay)
+		if resp != nil {
+			drain(resp.Body)
+		}
+		if err := r.wait(wait, WaitRetry); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
+// attempt sends one request, bounded by the poll timeout and the
+// operation's deadline. A response it returns has a readable body: the
+// bytes read (a fresh reader over them), or the live body of a streamed 2xx.
+func (r *run) attempt(target, source string, read bool) (*http.Response, []byte, error) {
+	dl := time.Now().Add(r.cfg.pollTimeout)
+	if r.deadline.Before(dl) {
+		dl = r.deadline
+	}
+	ctx, cancel := context.WithDeadline(r.ctx, dl)
+	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	if !read && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil, nil
+	}
+	defer cancel()
+	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
+	if err != nil {
+		if !errors.Is(err, ErrBodyTooLarge) {
+			err = fmt.Errorf("lro: reading body of %s: %w", resp.Request.URL.Redacted(), err)
+		}
+		return nil, nil, err
+	}
+	resp.Body = bytesBody(body)
+	return resp, body, nil
+}
+
+// final GETs the result. Its body streams to the caller untouched.
+func (r *run) final(target string) (*http.Response, error) {
+	resp, body, err := r.fetch(target, "result URL", false)
+	if err != nil {
+		return nil, r.fetchError("result", resp, body, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, r.fetchError("result", resp, body, nil)
+	}
+	return resp, nil
+}
+
+// cancelBody releases a final GET's context when the caller closes the body.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// nextDelay is the wait before the next poll, given the last response's
+// headers.
+func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
+	if d, ok := retryAfter(h, time.Now(), r.cfg.maxDelay); ok {
+		return d, WaitRetryAfter
+	}
+	if r.cfg.pollInterval > 0 {
+		return r.cfg.pollInterval, WaitInterval
+	}
+	return schedule(r.polls), WaitSchedule
+}
+
+// wait blocks for d, or until the context ends. A wait that would pass the
+// operation's deadline fails at once with ErrMaxWait.
+func (r *run) wait(d time.Duration, reason WaitReason) error {
+	if time.Now().Add(d).After(r.deadline) {
+		return ErrMaxWait
+	}
+	for _, h := range r.cfg.hooks {
+		if h.Waiting != nil {
+			h.Waiting(WaitInfo{Attempt: r.polls, Delay: d, Reason: reason})
+		}
+	}
+	if err := r.ctx.Err(); err != nil || d <= 0 {
+		return err
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+}
+
+func (r *run) token() string {
+	tok, err := encodeToken(r.op)
+	if err != nil {
+		return ""
+	}
+	return tok
+}
+
+func (r *run) pollError(err error) error {
+	return &PollError{URL: r.op.PollURL, Token: r.token(), Err: err}
+}
+
+// fetchError types a failed fetch: an error status becomes a ResponseError
+// carrying the response, anything else a PollError.
+func (r *run) fetchError(phase string, resp *http.Response, body []byte, err error) error {
+	if resp == nil {
+		return r.pollError(err)
+	}
+	resp.Body = bytesBody(body)
+	return &ResponseError{Phase: phase, StatusCode: resp.StatusCode, Response: resp, Token: r.token(), Err: err}
+}
+
+func (r *run) operationError(last *http.Response, body []byte) error {
+	e := &OperationError{Status: r.op.ServiceStatus, Response: last, Token: r.token()}
+	if e.Status == "" {
+		e.Status = string(r.op.Status)
+	}
+	if f, err := strategies.ParseFields(body); err == nil {
+		e.Code, e.Message = f.ErrorCode, f.ErrorMessage
+	}
+	last.Body = bytesBody(body)
+	return e
+}

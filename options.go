@@ -1,0 +1,277 @@
+package lro
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/lrohttp/lro/strategies"
+)
+
+// Defaults of the options below.
+const (
+	// DefaultMaxDelay caps any wait a server asks for (Retry-After and its
+	// millisecond twins).
+	DefaultMaxDelay = 2 * time.Minute
+	// DefaultMaxStatusBody caps the bytes read of a status or poll body.
+	DefaultMaxStatusBody = 1 << 20
+	// DefaultPollTimeout bounds one poll: sending it and reading its body.
+	DefaultPollTimeout = time.Minute
+	// DefaultMaxWait bounds a whole operation, from its initial response.
+	DefaultMaxWait = time.Hour
+	// DefaultMaxRetries is how many times a transient poll failure is
+	// retried in a row before the operation ends with an error.
+	DefaultMaxRetries = 4
+	// DefaultRetryWaitMin and DefaultRetryWaitMax bound the backoff between
+	// retries of a transient poll failure.
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	DefaultRetryWaitMax = 30 * time.Second
+	// DefaultNotFoundGrace is how long, from the initial response, a 404
+	// from the polling URL means "not visible yet" (until the first answer
+	// that is not a 404).
+	DefaultNotFoundGrace = 10 * time.Second
+)
+
+// Option configures a Transport in New, or one request through WithOptions.
+// Options are sealed: only this package makes them.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// config is everything an operation reads. Transport holds one, immutable;
+// a request with its own options gets a copy.
+type config struct {
+	pollInterval  time.Duration
+	maxDelay      time.Duration
+	finalStateVia FinalStateVia
+	jar           http.CookieJar
+	chain         []strategies.Strategy
+	checkRetry    retryablehttp.CheckRetry
+	backoff       retryablehttp.Backoff
+	maxRetries    int
+	retryWaitMin  time.Duration
+	retryWaitMax  time.Duration
+	maxStatusBody int64
+	pollTimeout   time.Duration
+	maxWait       time.Duration
+	notFoundGrace time.Duration
+	trustedHosts  []string
+	hooks         []*Hooks
+}
+
+func defaultConfig() config {
+	return config{
+		maxDelay:      DefaultMaxDelay,
+		chain:         DefaultStrategies(),
+		checkRetry:    DefaultRetryPolicy,
+		backoff:       retryablehttp.DefaultBackoff,
+		maxRetries:    DefaultMaxRetries,
+		retryWaitMin:  DefaultRetryWaitMin,
+		retryWaitMax:  DefaultRetryWaitMax,
+		maxStatusBody: DefaultMaxStatusBody,
+		pollTimeout:   DefaultPollTimeout,
+		maxWait:       DefaultMaxWait,
+		notFoundGrace: DefaultNotFoundGrace,
+	}
+}
+
+// FinalStateVia names where the result of a successful operation is found,
+// as Azure's x-ms-long-running-operation-options say. The zero value means
+// the protocol's default (see the README's final-result rules).
+type FinalStateVia string
+
+// The final-state-via values Azure's specifications use.
+const (
+	FinalStateViaAzureAsyncOperation FinalStateVia = "azure-async-operation"
+	FinalStateViaLocation            FinalStateVia = "location"
+	FinalStateViaOriginalURI         FinalStateVia = "original-uri"
+	FinalStateViaOperationLocation   FinalStateVia = "operation-location"
+)
+
+// WithPollInterval sets the delay between polls when the server sends no
+// Retry-After. Zero (the default) means a backoff that starts at 1 s and
+// doubles up to 30 s. Any positive value works, 1 ms included.
+func WithPollInterval(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.pollInterval = max(d, 0) })
+}
+
+// WithMaxDelay caps the wait a server can ask for with Retry-After,
+// retry-after-ms or x-ms-retry-after-ms, and the backoff between retries.
+// Zero or less means DefaultMaxDelay.
+func WithMaxDelay(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.maxDelay = positiveOr(d, DefaultMaxDelay) })
+}
+
+// WithFinalStateVia sets where the result of a successful operation is
+// found. The zero value restores the protocol's default.
+func WithFinalStateVia(v FinalStateVia) Option {
+	return optionFunc(func(c *config) { c.finalStateVia = v })
+}
+
+// WithCookieJar gives the transport a cookie jar for the requests it sends
+// itself. http.Client.Jar applies only to the request the client sends and
+// the response it gets back, so services that pin an operation to a server
+// with an affinity cookie need this. Cookies the initial response and every
+// poll set are stored in jar; each poll and final GET sends jar's cookies
+// for its URL. nil (the default) means no jar.
+func WithCookieJar(jar http.CookieJar) Option {
+	return optionFunc(func(c *config) { c.jar = jar })
+}
+
+// WithStrategies replaces the strategy chain: the strategies, in order of
+// precedence, that may start an operation. Resume and Poll look a token's
+// strategy up by name in this chain. No strategies (the default) means
+// DefaultStrategies.
+func WithStrategies(s ...strategies.Strategy) Option {
+	s = append([]strategies.Strategy(nil), s...)
+	return optionFunc(func(c *config) {
+		if len(s) == 0 {
+			c.chain = DefaultStrategies()
+			return
+		}
+		c.chain = s
+	})
+}
+
+// WithRetryPolicy replaces the policy that decides whether a failed poll or
+// final GET is transient and is tried again. nil (the default) means
+// DefaultRetryPolicy. The initial request is never sent again.
+func WithRetryPolicy(p retryablehttp.CheckRetry) Option {
+	return optionFunc(func(c *config) {
+		if p == nil {
+			p = DefaultRetryPolicy
+		}
+		c.checkRetry = p
+	})
+}
+
+// WithBackoff replaces the wait between retries of a transient failure, and
+// its bounds. nil means retryablehttp.DefaultBackoff (exponential, honouring
+// Retry-After on 429 and 503); zero bounds mean DefaultRetryWaitMin and
+// DefaultRetryWaitMax. The result is capped by WithMaxDelay.
+func WithBackoff(b retryablehttp.Backoff, minWait, maxWait time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if b == nil {
+			b = retryablehttp.DefaultBackoff
+		}
+		c.backoff = b
+		c.retryWaitMin = positiveOr(minWait, DefaultRetryWaitMin)
+		c.retryWaitMax = positiveOr(maxWait, DefaultRetryWaitMax)
+	})
+}
+
+// WithMaxRetries sets how many times in a row a transient poll failure is
+// retried before the operation ends with an error. Negative means
+// DefaultMaxRetries; zero means no retry.
+func WithMaxRetries(n int) Option {
+	return optionFunc(func(c *config) {
+		if n < 0 {
+			n = DefaultMaxRetries
+		}
+		c.maxRetries = n
+	})
+}
+
+// WithMaxStatusBody caps the bytes read of a status or poll body; a longer
+// body is an error. Zero or less means DefaultMaxStatusBody. The final GET's
+// body is streamed and never capped.
+func WithMaxStatusBody(n int64) Option {
+	return optionFunc(func(c *config) {
+		if n <= 0 {
+			n = DefaultMaxStatusBody
+		}
+		c.maxStatusBody = n
+	})
+}
+
+// WithPollTimeout bounds each poll, from sending it to reading its body, and
+// the final GET up to its headers. Zero or less means DefaultPollTimeout.
+func WithPollTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.pollTimeout = positiveOr(d, DefaultPollTimeout) })
+}
+
+// WithMaxWait bounds a whole operation, from its initial response (or the
+// call to Resume) to its result. The operation then ends with an error that
+// wraps ErrMaxWait and carries a resume token. Zero or less means
+// DefaultMaxWait.
+func WithMaxWait(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.maxWait = positiveOr(d, DefaultMaxWait) })
+}
+
+// WithNotFoundGrace sets how long after the initial response a 404 from the
+// polling URL means "not visible yet", as happens with eventually consistent
+// services, rather than failure. Grace ends at the first answer that is not
+// a 404. Zero turns it off; negative means DefaultNotFoundGrace.
+func WithNotFoundGrace(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d < 0 {
+			d = DefaultNotFoundGrace
+		}
+		c.notFoundGrace = d
+	})
+}
+
+// WithTrustedHosts lets Authorization, Cookie and Proxy-Authorization go to
+// these hosts (and their subdomains) too, besides the original request's
+// host and its subdomains. Hosts are names without ports, matched without
+// regard to case.
+func WithTrustedHosts(hosts ...string) Option {
+	hosts = append([]string(nil), hosts...)
+	return optionFunc(func(c *config) { c.trustedHosts = append(c.trustedHosts[:len(c.trustedHosts):len(c.trustedHosts)], hosts...) })
+}
+
+func positiveOr(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+type optionsKey struct{}
+type noPollingKey struct{}
+
+// WithOptions returns a copy of ctx carrying per-request options. A request
+// made with it uses the transport's options overridden by these; hooks add
+// up, the request's running first. Options of an outer WithOptions apply
+// before these.
+func WithOptions(ctx context.Context, opts ...Option) context.Context {
+	prev, _ := ctx.Value(optionsKey{}).([]Option)
+	all := make([]Option, 0, len(prev)+len(opts))
+	all = append(append(all, prev...), opts...)
+	return context.WithValue(ctx, optionsKey{}, all)
+}
+
+// WithoutPolling returns a copy of ctx under which the transport does
+// nothing: the initial response comes back untouched and no other request
+// is sent. It is the twin of azure-core's polling=False; ResumeToken turns
+// such a response into a token.
+func WithoutPolling(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noPollingKey{}, true)
+}
+
+func pollingDisabled(ctx context.Context) bool {
+	v, _ := ctx.Value(noPollingKey{}).(bool)
+	return v
+}
+
+// configFor returns base merged with ctx's per-request options; base itself
+// when there are none.
+func configFor(base *config, ctx context.Context) *config {
+	opts, _ := ctx.Value(optionsKey{}).([]Option)
+	if len(opts) == 0 {
+		return base
+	}
+	c := *base
+	c.hooks = nil
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	c.hooks = append(c.hooks[:len(c.hooks):len(c.hooks)], base.hooks...)
+	return &c
+}

@@ -1,0 +1,186 @@
+package lro
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/lrohttp/lro/strategies"
+)
+
+// maxRedirects bounds the redirects one poll follows, as net/http does.
+const maxRedirects = 10
+
+// origin is what the requests of one operation inherit from the request that
+// started it.
+type origin struct {
+	url    *url.URL
+	header http.Header // nil under Resume
+}
+
+// skipHeader reports whether a header of the original request stays off
+// polls: body, conditional and idempotency headers.
+func skipHeader(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasPrefix(k, "content-") || strings.HasPrefix(k, "if-") ||
+		strings.HasPrefix(k, "repeatability-") || k == "idempotency-key"
+}
+
+// credentialHeaders go only to the original host, its subdomains and
+// trusted hosts.
+var credentialHeaders = [...]string{"Authorization", "Cookie", "Proxy-Authorization"}
+
+// trusted reports whether credentials may go to host u.
+func (c *config) trusted(o *origin, u *url.URL) bool {
+	h := strings.ToLower(u.Hostname())
+	if isDomainOrSubdomain(h, strings.ToLower(o.url.Hostname())) {
+		return true
+	}
+	for _, t := range c.trustedHosts {
+		if isDomainOrSubdomain(h, strings.ToLower(t)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDomainOrSubdomain reports whether sub is parent or a subdomain of it.
+func isDomainOrSubdomain(sub, parent string) bool {
+	if sub == parent {
+		return true
+	}
+	// IP addresses and IPv6 literals have no subdomains.
+	if strings.ContainsAny(sub, ":") || parent == "" {
+		return false
+	}
+	return strings.HasSuffix(sub, parent) && sub[len(sub)-len(parent)-1] == '.'
+}
+
+// checkURL refuses URLs the operation must not follow: schemes other than
+// http and https, and a step down from https to http.
+func checkURL(o *origin, u *url.URL, source string) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return &strategies.URLError{Source: source, URL: u.Redacted(), Reason: "scheme is not http or https"}
+	}
+	if u.Host == "" {
+		return &strategies.URLError{Source: source, URL: u.Redacted(), Reason: "no host"}
+	}
+	if o.url.Scheme == "https" && u.Scheme == "http" {
+		return &strategies.URLError{Source: source, URL: u.Redacted(), Reason: "refusing to downgrade from https to http"}
+	}
+	return nil
+}
+
+// newRequest builds a GET of u: a fresh request with ctx, no body, the
+// original headers minus body, conditional and idempotency ones, and minus
+// credentials when u's host is not trusted; the original api-version when u
+// is on the original host and lacks one; and the jar's cookies.
+func (c *config) newRequest(ctx context.Context, o *origin, method string, u *url.URL) *http.Request {
+	sameHost := strings.EqualFold(u.Host, o.url.Host)
+	if sameHost && o.url.RawQuery != "" && !hasQueryKey(u.RawQuery, "api-version") {
+		if v := o.url.Query().Get("api-version"); v != "" {
+			u2 := *u
+			q := u2.Query()
+			q.Set("api-version", v)
+			u2.RawQuery = q.Encode()
+			u = &u2
+		}
+	}
+	h := make(http.Header, len(o.header))
+	for k, v := range o.header {
+		if !skipHeader(k) {
+			h[k] = v
+		}
+	}
+	if !c.trusted(o, u) {
+		for _, k := range credentialHeaders {
+			delete(h, k)
+		}
+	}
+	req := (&http.Request{
+		Method:     method,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Host:       u.Host,
+	}).WithContext(ctx)
+	if c.jar != nil {
+		for _, ck := range c.jar.Cookies(u) {
+			req.AddCookie(ck)
+		}
+	}
+	return req
+}
+
+// hasQueryKey reports whether raw query q has key, without allocating.
+func hasQueryKey(q, key string) bool {
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		k, _, _ := strings.Cut(kv, "=")
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// send GETs target (or sends method to it), following redirects: each hop
+// is checked like the first, and credentials are kept only for trusted
+// hosts. It returns the first response that is not a redirect, with
+// resp.Request set to the request that produced it. n counts requests sent.
+func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, method, target, source string, n *int) (*http.Response, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, &strategies.URLError{Source: source, URL: target, Reason: "does not parse"}
+	}
+	for hops := 0; ; hops++ {
+		if err := checkURL(o, u, source); err != nil {
+			return nil, err
+		}
+		req := c.newRequest(ctx, o, method, u)
+		*n++
+		resp, err := base.RoundTrip(req)
+		if err != nil {
+			return nil, &url.Error{Op: "Get", URL: u.Redacted(), Err: err}
+		}
+		if resp.Body == nil {
+			resp.Body = http.NoBody
+		}
+		resp.Request = req
+		if c.jar != nil {
+			if cks := resp.Cookies(); len(cks) > 0 {
+				c.jar.SetCookies(u, cks)
+			}
+		}
+		loc := resp.Header.Get("Location")
+		if !isRedirect(resp.StatusCode) || loc == "" {
+			return resp, nil
+		}
+		drain(resp.Body)
+		if hops == maxRedirects {
+			return nil, fmt.Errorf("%w (last: %s)", ErrTooManyRedirects, u.Redacted())
+		}
+		next, err := strategies.Resolve(u, "redirect Location", loc)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode == http.StatusSeeOther {
+			method = http.MethodGet
+		}
+		u, source = next, "redirect Location"
+	}
+}

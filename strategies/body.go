@@ -1,0 +1,130 @@
+package strategies
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Errors about status bodies. Update implementations wrap them, so callers
+// can test with errors.Is.
+var (
+	// ErrEmptyBody means a status response that must have a body had none.
+	ErrEmptyBody = errors.New("lro: status response has no body")
+	// ErrInvalidBody means a status body is not valid JSON.
+	ErrInvalidBody = errors.New("lro: status body is not valid JSON")
+	// ErrNoStatus means a status body has no string "status" field.
+	ErrNoStatus = errors.New("lro: status body has no string \"status\"")
+)
+
+// Fields is what lro reads from a JSON status or resource body. Absent fields
+// are zero.
+type Fields struct {
+	// Status is the top-level "status" string, and HasStatus whether the
+	// body had one.
+	Status    string
+	HasStatus bool
+	// ProvisioningState is "properties.provisioningState", and
+	// HasProvisioningState whether the body had one.
+	ProvisioningState    string
+	HasProvisioningState bool
+	// ResourceLocation is the top-level "resourceLocation" string.
+	ResourceLocation string
+	// PercentComplete is the top-level "percentComplete" number, and
+	// HasPercentComplete whether the body had one.
+	PercentComplete    float64
+	HasPercentComplete bool
+	// ErrorCode and ErrorMessage come from the "error" object
+	// ({"error":{"code":…,"message":…}}).
+	ErrorCode    string
+	ErrorMessage string
+}
+
+type rawFields struct {
+	Status           json.RawMessage `json:"status"`
+	Properties       json.RawMessage `json:"properties"`
+	ResourceLocation json.RawMessage `json:"resourceLocation"`
+	PercentComplete  json.RawMessage `json:"percentComplete"`
+	Error            json.RawMessage `json:"error"`
+}
+
+// ParseFields reads the fields lro uses from a JSON body, whatever its
+// Content-Type. It fails with ErrEmptyBody for an empty (or all-space) body
+// and ErrInvalidBody for anything that is not a JSON object. Fields of an
+// unexpected type are treated as absent, except "status" (see ParseStatusBody).
+func ParseFields(body []byte) (Fields, error) {
+	var f Fields
+	if len(bytes.TrimSpace(body)) == 0 {
+		return f, ErrEmptyBody
+	}
+	var raw rawFields
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return f, fmt.Errorf("%w: %w", ErrInvalidBody, err)
+	}
+	f.Status, f.HasStatus = jsonString(raw.Status)
+	if len(raw.Properties) > 0 && raw.Properties[0] == '{' {
+		var p struct {
+			ProvisioningState json.RawMessage `json:"provisioningState"`
+		}
+		if json.Unmarshal(raw.Properties, &p) == nil {
+			f.ProvisioningState, f.HasProvisioningState = jsonString(p.ProvisioningState)
+		}
+	}
+	f.ResourceLocation, _ = jsonString(raw.ResourceLocation)
+	if len(raw.PercentComplete) > 0 && json.Unmarshal(raw.PercentComplete, &f.PercentComplete) == nil {
+		f.HasPercentComplete = true
+	}
+	if len(raw.Error) > 0 && raw.Error[0] == '{' {
+		var e struct {
+			Code    json.RawMessage `json:"code"`
+			Message json.RawMessage `json:"message"`
+		}
+		if json.Unmarshal(raw.Error, &e) == nil {
+			f.ErrorCode, _ = jsonString(e.Code)
+			f.ErrorMessage, _ = jsonString(e.Message)
+		}
+	}
+	return f, nil
+}
+
+// ParseStatusBody reads a status-monitor body: like ParseFields, but a body
+// without a string "status" fails with ErrNoStatus.
+func ParseStatusBody(body []byte) (Fields, error) {
+	f, err := ParseFields(body)
+	if err != nil {
+		return f, err
+	}
+	if !f.HasStatus {
+		return f, ErrNoStatus
+	}
+	return f, nil
+}
+
+// jsonString decodes raw as a JSON string; ok is false for anything else.
+func jsonString(raw json.RawMessage) (s string, ok bool) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// ParseStatus maps a service's status string to a Status, ignoring case:
+// Succeeded is Succeeded; Failed is Failed; Canceled and Cancelled are
+// Canceled; anything else (Running, InProgress, Accepted, Creating, "") is
+// InProgress.
+func ParseStatus(s string) Status {
+	switch {
+	case strings.EqualFold(s, "succeeded"):
+		return Succeeded
+	case strings.EqualFold(s, "failed"):
+		return Failed
+	case strings.EqualFold(s, "canceled"), strings.EqualFold(s, "cancelled"):
+		return Canceled
+	}
+	return InProgress
+}
