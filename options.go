@@ -223,7 +223,9 @@ func WithNotFoundGrace(d time.Duration) Option {
 // regard to case.
 func WithTrustedHosts(hosts ...string) Option {
 	hosts = append([]string(nil), hosts...)
-	return optionFunc(func(c *config) { c.trustedHosts = append(c.trustedHosts[:len(c.trustedHosts):len(c.trustedHosts)], hosts...) })
+	return optionFunc(func(c *config) {
+		c.trustedHosts = append(c.trustedHosts[:len(c.trustedHosts):len(c.trustedHosts)], hosts...)
+	})
 }
 
 func positiveOr(d, def time.Duration) time.Duration {
