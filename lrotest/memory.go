@@ -48,7 +48,7 @@ func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cancel()
 			return nil, res.err
 		}
-		stop := context.AfterFunc(req.Context(), func() { pr.CloseWithError(req.Context().Err()) })
+		stop := context.AfterFunc(req.Context(), func() { pw.CloseWithError(req.Context().Err()) })
 		res.resp.Body = &memBody{PipeReader: pr, cancel: cancel, stop: stop}
 		return res.resp, nil
 	case <-req.Context().Done():
@@ -95,7 +95,9 @@ func (w *memWriter) serve(h http.Handler, r *http.Request) {
 		switch {
 		case v == nil:
 			w.publish()
-			w.body.Close()
+			// A handler that stopped because the client went away
+			// must not end the body cleanly.
+			w.body.CloseWithError(r.Context().Err())
 		case !w.sent:
 			w.out <- memResult{err: fmt.Errorf("lrotest: handler aborted: %v", v)}
 		default:

@@ -3,6 +3,7 @@ package lrotest
 import (
 	"cmp"
 	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"net"
 	"net/http"
@@ -89,6 +90,10 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // Client returns an http.Client that trusts the server's certificate.
 // Like httptest's, it follows redirects.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Certificate returns the certificate of a NewTLSServer, for clients
+// that must trust several servers; nil for NewServer.
+func (s *Server) Certificate() *x509.Certificate { return s.srv.Certificate() }
 
 // Start registers a new operation and returns its resource URL,
 // s.URL+"/resources/{id}", to which the client sends the PUT, PATCH, POST
