@@ -47,6 +47,8 @@ const trickleEvery = 10 * time.Millisecond
 // or not. A fault hits requests N to N+Count-1 of its Step; when several
 // faults match a request, the first in Scenario.Faults wins.
 //
+// Delay combines with any other field, and Reset or Endless deliver the
+// answer the other fields make (the normal answer, or Status and Body).
 // A fault that only delays leaves the answer alone. Any other fault
 // replaces the answer, and the request does not advance the operation:
 // a faulted poll is not an in-progress answer, a faulted initial request

@@ -52,7 +52,10 @@ type Scenario struct {
 	// Terminal is the terminal status, sent verbatim ("Succeeded",
 	// "Failed", "Canceled", "Cancelled", or any spelling a test needs);
 	// "" means "Succeeded". The operation counts as successful when
-	// Terminal equals "Succeeded" ignoring case.
+	// Terminal equals "Succeeded" ignoring case; otherwise monitor bodies
+	// and error answers carry {"error":{"code":"OperationFailed","message":
+	// "operation {id} ended {Terminal}"}}, with the code
+	// "OperationCanceled" when Terminal starts with "cancel" (any case).
 	Terminal string
 
 	// RunningStatus is the in-progress status; "" means "Running" for
@@ -77,8 +80,9 @@ type Scenario struct {
 	FailStatus int
 
 	// RetryAfter, if positive, is sent as a Retry-After header (in whole
-	// seconds, rounded up) on the initial and in-progress answers. With
-	// RetryAfterMS the answers also carry retry-after-ms in milliseconds.
+	// seconds, rounded up) on the initial and in-progress answers, and
+	// on the result URL's 202 while the operation runs. With RetryAfterMS
+	// they also carry retry-after-ms in milliseconds.
 	RetryAfter   time.Duration
 	RetryAfterMS bool
 
@@ -88,14 +92,16 @@ type Scenario struct {
 	RelativeURLs bool
 
 	// WithLocation makes OperationLocation and AzureAsyncOperation also
-	// send a Location header naming the result URL, where the final
-	// result (the POST result) is served once the operation is done.
+	// send a Location header naming the result URL. A GET of the result
+	// URL answers 202 while the operation runs and the final result once
+	// it is done: 200 with Result, 204 for DELETE, or the FailStatus
+	// error.
 	WithLocation bool
 
 	// ResourceLocation makes the terminal monitor body of a successful
 	// OperationLocation or AzureAsyncOperation operation carry
 	// "resourceLocation": the resource URL (PUT, PATCH) or the result
-	// URL (POST).
+	// URL (POST); DELETE gets none.
 	ResourceLocation bool
 
 	// PercentComplete makes monitor bodies carry "percentComplete",
@@ -124,8 +130,9 @@ type Scenario struct {
 
 	// MonitorServer, if set, hosts the URLs the operation hands out
 	// (monitor, status and result URLs) instead of the server that
-	// started it, to test requests that cross hosts. nil means the
-	// starting server.
+	// started it, to test requests that cross hosts; the resource URL
+	// stays on the starting server. nil means the starting server. On the
+	// monitor server the operation has an id of that server's sequence.
 	MonitorServer *Server
 
 	// MonitorHost, if set, replaces the host name (not the port) of the

@@ -2,7 +2,9 @@ package lrotest_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -222,4 +224,51 @@ func TestConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestHandler(t *testing.T) {
+	t.Parallel()
+	s := lrotest.NewServer()
+	defer s.Close()
+	res := s.Start(lrotest.Scenario{Protocol: lrotest.ProvisioningState, Polls: 1})
+	h := s.Handler()
+	for i, want := range []struct {
+		method string
+		status int
+		body   string
+	}{
+		{http.MethodPut, 201, doc("Creating")},
+		{http.MethodGet, 200, doc("Creating")},
+		{http.MethodGet, 200, doc("Succeeded")},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(want.method, res, nil))
+		if rec.Code != want.status || rec.Body.String() != want.body {
+			t.Errorf("request %d: %s = %d %s, want %d %s", i, want.method, rec.Code, rec.Body, want.status, want.body)
+		}
+	}
+}
+
+// BenchmarkTransport measures one Location operation with one in-progress
+// poll, served in memory.
+func BenchmarkTransport(b *testing.B) {
+	s := lrotest.NewServer()
+	defer s.Close()
+	c := &http.Client{Transport: s.Transport()}
+	b.ReportAllocs()
+	for b.Loop() {
+		res := s.Start(lrotest.Scenario{Protocol: lrotest.Location, Polls: 1, NoLog: true})
+		resp, err := c.Post(res, "application/json", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		for resp.StatusCode == http.StatusAccepted {
+			if resp, err = c.Get(resp.Header.Get("Location")); err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
 }
