@@ -43,8 +43,8 @@ const trickleEvery = 10 * time.Millisecond
 
 // Fault is a failure injected into some requests of an operation.
 //
-// Requests of each Step are numbered from 1 in arrival order, faulted
-// or not. A fault hits requests N to N+Count-1 of its Step; when several
+// Requests of each Step are numbered from 1 in arrival order, counting
+// faulted and rejected (400, 405) ones. A fault hits requests N to N+Count-1 of its Step; when several
 // faults match a request, the first in Scenario.Faults wins.
 //
 // Delay combines with any other field, and Reset or Endless deliver the

@@ -86,9 +86,15 @@ func (o *op) decide(rt route, step Step, n int, r *http.Request, now time.Time) 
 		a.header.Set("Allow", http.MethodGet)
 		return a
 	}
-	if v := o.sc.APIVersion; v != "" && r.URL.Query().Get("api-version") != v {
-		return errorAnswer(http.StatusBadRequest, "MissingApiVersionParameter",
-			"the api-version query parameter must be "+v)
+	if v := o.sc.APIVersion; v != "" {
+		switch got := r.URL.Query()["api-version"]; {
+		case len(got) == 0:
+			return errorAnswer(http.StatusBadRequest, "MissingApiVersionParameter",
+				"the api-version query parameter must be "+v)
+		case len(got) > 1 || got[0] != v:
+			return errorAnswer(http.StatusBadRequest, "InvalidApiVersionParameter",
+				"the api-version query parameter must be "+v+" once")
+		}
 	}
 	before := o.st
 	var a *answer

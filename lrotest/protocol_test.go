@@ -145,6 +145,8 @@ func TestProtocols(t *testing.T) {
 			{put, "", 400, nil, `{"error":{"code":"MissingApiVersionParameter","message":"the api-version query parameter must be 2024-01-01"}}`},
 			{put, "?api-version=2024-01-01", 201, map[string]string{"Operation-Location": "{base}/operations/op1"}, doc("Creating")},
 			get(mon, 400, `{"error":{"code":"MissingApiVersionParameter","message":"the api-version query parameter must be 2024-01-01"}}`),
+			get(mon+"?api-version=2023-01-01", 400, `{"error":{"code":"InvalidApiVersionParameter","message":"the api-version query parameter must be 2024-01-01 once"}}`),
+			get(mon+"?api-version=2024-01-01&api-version=2024-01-01", 400, `{"error":{"code":"InvalidApiVersionParameter","message":"the api-version query parameter must be 2024-01-01 once"}}`),
 			get(mon+"?api-version=2024-01-01", 200, opOK),
 		}},
 		{"requests before the start", lrotest.Scenario{}, []step{

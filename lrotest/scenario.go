@@ -145,8 +145,10 @@ type Scenario struct {
 	MonitorQuery string
 
 	// APIVersion, if set, is the api-version query parameter every
-	// request of the operation must carry; others get 400 with error
-	// code "MissingApiVersionParameter". "" means no check.
+	// request of the operation must carry exactly once; others get 400
+	// with error code "MissingApiVersionParameter" (absent) or
+	// "InvalidApiVersionParameter" (another value, or repeated).
+	// "" means no check.
 	APIVersion string
 
 	// Faults are failures injected into individual requests; see Fault.
