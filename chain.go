@@ -2,6 +2,7 @@ package lro
 
 import (
 	"errors"
+	"net/url"
 
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/body"
@@ -43,10 +44,41 @@ func startOperation(chain []strategies.Strategy, init *strategies.Initial) (stra
 			continue
 		}
 		if op != nil {
+			if err := checkStart(s, init, op); err != nil {
+				errs = append(errs, err)
+				continue
+			}
 			return s, op, nil
 		}
 	}
 	return nil, nil, errors.Join(errs...)
+}
+
+// checkStart applies to a new operation's URLs the checks every request
+// gets (checkURL: no https-to-http downgrade), so that a polling header lro
+// would refuse counts as invalid there, where the chain can still try the
+// next strategy, rather than at the first poll. An invalid Location beside
+// a valid polling URL is dropped, as monitor strategies drop one that does
+// not parse.
+func checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
+	o := origin{url: init.URL}
+	if u, err := url.Parse(op.PollURL); err == nil {
+		source := "polling URL"
+		if h, ok := s.(interface{ Header() string }); ok {
+			source = h.Header()
+		} else if s.Name() == location.Name {
+			source = "Location"
+		}
+		if err := checkURL(&o, u, source); err != nil {
+			return err
+		}
+	}
+	if op.Location != "" {
+		if u, err := url.Parse(op.Location); err != nil || checkURL(&o, u, "Location") != nil {
+			op.Location = ""
+		}
+	}
+	return nil
 }
 
 func lookupStrategy(chain []strategies.Strategy, name string) strategies.Strategy {
