@@ -1,6 +1,7 @@
 package lro
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -42,7 +43,7 @@ func retryAfter(h http.Header, now time.Time, maxDelay time.Duration) (d time.Du
 	}
 	for _, key := range [...]string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
 		if v := h[key]; len(v) > 0 {
-			if ms, err := strconv.ParseInt(v[0], 10, 64); err == nil && ms > 0 {
+			if ms, err := strconv.ParseInt(v[0], 10, 64); (err == nil || errors.Is(err, strconv.ErrRange)) && ms > 0 {
 				if ms > int64(maxDelay/time.Millisecond) {
 					return maxDelay, true
 				}
@@ -55,7 +56,8 @@ func retryAfter(h http.Header, now time.Time, maxDelay time.Duration) (d time.Du
 
 // parseRetryAfter reads one Retry-After value, without a cap.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// Past int64, ParseInt gives ErrRange and the extreme value: huge.
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if s <= 0 {
 			return 0, false
 		}
