@@ -1,7 +1,10 @@
 package lro
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/lrohttp/lro/strategies"
@@ -87,6 +90,80 @@ type DoneInfo struct {
 	// Requests counts the requests the operation sent, the initial one
 	// included (not under Resume), redirects and retries included.
 	Requests int
+}
+
+// WithHooks adds hooks. In New they observe every operation of the
+// Transport; through WithOptions they observe the operations of one request
+// (and of Resume, Poll and Cancel calls made with that context), and run
+// before the Transport's. Each call adds one set of hooks; they never replace
+// hooks added before.
+func WithHooks(h Hooks) Option {
+	hp := &h
+	return optionFunc(func(c *config) {
+		c.hooks = append(c.hooks[:len(c.hooks):len(c.hooks)], hp)
+	})
+}
+
+// SlogHooks returns hooks that log an operation's life to l (nil means
+// slog.Default()): its start and its successful end at Info, each poll and
+// wait at Debug, and an end in error at Warn for an operation that failed or
+// was canceled, Error otherwise. URLs are logged without their query, which
+// may hold signatures; tokens are not logged.
+func SlogHooks(l *slog.Logger) Hooks {
+	if l == nil {
+		l = slog.Default()
+	}
+	ctx := context.Background()
+	return Hooks{
+		Started: func(i StartInfo) {
+			attrs := []slog.Attr{slog.String("strategy", i.Strategy), slog.String("pollURL", stripQuery(i.PollURL)),
+				slog.String("status", string(i.Status))}
+			if i.Request != nil {
+				attrs = append(attrs, slog.String("method", i.Request.Method), slog.String("url", stripQuery(i.Request.URL.String())))
+			}
+			l.LogAttrs(ctx, slog.LevelInfo, "lro: operation started", attrs...)
+		},
+		Polled: func(i PollInfo) {
+			attrs := []slog.Attr{slog.Int("attempt", i.Attempt), slog.Int("httpStatus", i.StatusCode),
+				slog.String("status", string(i.Status))}
+			if i.ServiceStatus != "" {
+				attrs = append(attrs, slog.String("serviceStatus", i.ServiceStatus))
+			}
+			if i.HasPercentComplete {
+				attrs = append(attrs, slog.Float64("percentComplete", i.PercentComplete))
+			}
+			if i.NotFound {
+				attrs = append(attrs, slog.Bool("notFound", true))
+			}
+			l.LogAttrs(ctx, slog.LevelDebug, "lro: polled", attrs...)
+		},
+		Waiting: func(i WaitInfo) {
+			l.LogAttrs(ctx, slog.LevelDebug, "lro: waiting", slog.Int("attempt", i.Attempt),
+				slog.Duration("delay", i.Delay), slog.String("reason", string(i.Reason)))
+		},
+		Done: func(i DoneInfo) {
+			attrs := []slog.Attr{slog.String("status", string(i.Status)), slog.Duration("elapsed", i.Elapsed),
+				slog.Int("requests", i.Requests)}
+			switch {
+			case i.Err == nil:
+				l.LogAttrs(ctx, slog.LevelInfo, "lro: operation done", attrs...)
+			case i.Status == strategies.Failed || i.Status == strategies.Canceled:
+				l.LogAttrs(ctx, slog.LevelWarn, "lro: operation done", append(attrs, slog.String("error", i.Err.Error()))...)
+			default:
+				l.LogAttrs(ctx, slog.LevelError, "lro: operation done", append(attrs, slog.String("error", i.Err.Error()))...)
+			}
+		},
+	}
+}
+
+// stripQuery returns u without its query and fragment (and password).
+func stripQuery(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	p.RawQuery, p.ForceQuery, p.Fragment, p.RawFragment = "", false, "", ""
+	return p.Redacted()
 }
 
 func (r *run) started() {

@@ -103,21 +103,27 @@ func validateOperation(op *strategies.Operation) error {
 // puts them back, so resp stays readable. The token is opaque, versioned
 // text (base64url of JSON) holding the method, URLs, strategy,
 // final-state-via and status: no header, cookie or credential. Options from
-// WithOptions on the request's context (strategies, final-state-via) apply.
+// WithOptions on the request's context (strategies, final-state-via) apply:
+// ResumeToken knows no Transport, so a custom strategy must come through
+// them.
 func ResumeToken(resp *http.Response) (string, error) {
 	if resp == nil || resp.Request == nil || resp.Request.URL == nil {
 		return "", fmt.Errorf("%w: response has no request", ErrNotOperation)
 	}
 	req := resp.Request
+	def := defaultConfig()
+	cfg := configFor(&def, req.Context())
 	kind := detect.Classify(req.Method, resp.StatusCode, resp.Header)
+	if kind != detect.Headers {
+		kind = cfg.claim(kind, req, resp)
+	}
 	if kind == detect.None {
 		return "", ErrNotOperation
 	}
 	if resp.Body == nil {
 		resp.Body = http.NoBody
 	}
-	def := defaultConfig()
-	_, op, _, err := begin(configFor(&def, req.Context()), req, resp, kind)
+	_, op, _, err := begin(cfg, req, resp, kind)
 	if err != nil {
 		return "", err
 	}

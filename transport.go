@@ -42,13 +42,20 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	kind := detect.Classify(req.Method, resp.StatusCode, resp.Header)
+	var cfg *config
+	if kind != detect.Headers {
+		cfg = configFor(&t.cfg, req.Context())
+		kind = cfg.claim(kind, req, resp)
+	}
 	if kind == detect.None {
 		return resp, nil
 	}
 	if resp.Body == nil {
 		resp.Body = http.NoBody
 	}
-	cfg := configFor(&t.cfg, req.Context())
+	if cfg == nil {
+		cfg = configFor(&t.cfg, req.Context())
+	}
 	s, op, peeked, err := begin(cfg, req, resp, kind)
 	if err != nil {
 		drain(resp.Body)
@@ -88,6 +95,17 @@ func begin(cfg *config, req *http.Request, resp *http.Response, kind detect.Kind
 		op.Status, op.ServiceStatus = st, svc
 	}
 	return s, op, peeked, nil
+}
+
+// claim returns detect.Headers (the chain decides) when a Claimer of the
+// chain claims a response detect classified as kind, and kind otherwise.
+func (c *config) claim(kind detect.Kind, req *http.Request, resp *http.Response) detect.Kind {
+	for _, cl := range c.claimers {
+		if cl.Claims(req.Method, req.URL, resp.StatusCode, resp.Header) {
+			return detect.Headers
+		}
+	}
+	return kind
 }
 
 // CloseIdleConnections closes the idle connections of the base transport,

@@ -129,6 +129,21 @@ func (s Status) Terminal() bool {
 	return s == Succeeded || s == Failed || s == Canceled
 }
 
+// Claimer is a Strategy that starts operations from responses lro's
+// detection (package detect) lets pass through: a 202 Accepted without a
+// polling header, a 200 to a POST, and so on. When Claims returns true, the
+// transport peeks the body and asks the chain's strategies, in order, to
+// Start an operation, as for any response that starts one; if none does,
+// the response passes through untouched. Responses detect recognises never
+// reach Claims. Transports without a Claimer in their chain, the default,
+// behave as if this interface did not exist.
+type Claimer interface {
+	// Claims reports whether the response to method on u, with this
+	// status code and header, may start an operation. It must be cheap:
+	// it is asked about every response detect lets through.
+	Claims(method string, u *url.URL, statusCode int, header http.Header) bool
+}
+
 // Canceler is a Strategy that can cancel the remote operation. Transport.Cancel
 // sends the request it describes; a 2xx answer means the service accepted it.
 type Canceler interface {
