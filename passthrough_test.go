@@ -1,0 +1,134 @@
+package lro
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// TestPeekedBodiesIntact checks that a PUT or PATCH 200/201 whose body the
+// transport peeks to look for a provisioningState, and which does not start
+// an operation, reaches the caller byte for byte, whatever its size and
+// however the body reads, with nothing else sent.
+func TestPeekedBodiesIntact(t *testing.T) {
+	t.Parallel()
+	big := func(prefix string, size int) []byte {
+		b := []byte(prefix + `"pad":"`)
+		b = append(b, bytes.Repeat([]byte("x"), size-len(b)-2)...)
+		return append(b, `"}`...)
+	}
+	tests := []struct {
+		name string
+		body []byte
+	}{
+		{"no provisioningState", []byte(`{"id":"r1", "name": "r1"}`)},
+		{"terminal provisioningState", []byte("{\n  \"properties\": {\"provisioningState\": \"Succeeded\"}\n}\n")},
+		{"failed provisioningState", []byte(`{"properties":{"provisioningState":"Failed"}}`)},
+		{"provisioningState not a string", []byte(`{"properties":{"provisioningState":3}}`)},
+		{"not JSON", []byte(`provisioningState: Creating`)},
+		{"empty", nil},
+		{"just under 64 KiB, terminal", big(`{"properties":{"provisioningState":"Succeeded"},`, peekLimit-1)},
+		{"over 64 KiB, terminal", big(`{"properties":{"provisioningState":"Succeeded"},`, 70_000)},
+		{"over 64 KiB, non-terminal", big(`{"properties":{"provisioningState":"Creating"},`, 200_000)},
+		{"1 MiB, no state", big(`{"properties":{},`, 1<<20)},
+	}
+	for _, tc := range tests {
+		for _, method := range []string{http.MethodPut, http.MethodPatch} {
+			for _, status := range []int{http.StatusOK, http.StatusCreated} {
+				for _, known := range []bool{true, false} {
+					name := tc.name + "/" + method + "/" + http.StatusText(status)
+					if !known {
+						name += "/no length"
+					}
+					t.Run(name, func(t *testing.T) {
+						t.Parallel()
+						checkPassThrough(t, method, status, tc.body, known)
+					})
+				}
+			}
+		}
+	}
+}
+
+func checkPassThrough(t *testing.T, method string, status int, body []byte, known bool) {
+	var n *int64
+	if !known {
+		n = new(int64)
+		*n = -1
+	}
+	base := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		resp := cannedResponse(req, status, map[string]string{"Content-Type": "application/json"}, nil, n)
+		// Short reads of one byte and then a half buffer at a time.
+		resp.Body = io.NopCloser(iotest.HalfReader(iotest.OneByteReader(bytes.NewReader(body))))
+		if known {
+			resp.ContentLength = int64(len(body))
+		}
+		return resp, nil
+	})
+	tt := &trackedTransport{base: base}
+	req, _ := http.NewRequest(method, "https://svc.example.com/res", strings.NewReader("{}"))
+	resp, err := New(tt, fastOptions()...).RoundTrip(req)
+	if err != nil {
+		t.Fatalf("RoundTrip: %v", err)
+	}
+	if resp.StatusCode != status {
+		t.Errorf("got status %d, want %d", resp.StatusCode, status)
+	}
+	got := readAndClose(t, resp.Body)
+	if !bytes.Equal(got, body) {
+		t.Errorf("got %d bytes, want the %d sent byte for byte", len(got), len(body))
+	}
+	if n := len(tt.sent()); n != 1 {
+		t.Errorf("sent %d requests, want 1", n)
+	}
+	tt.checkClosed(t)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// TestResultReadIsFreshReader checks that when the result is a response the
+// transport already read (the Location protocol's last poll), the caller
+// gets a fresh reader over the same bytes, and the original body is closed.
+func TestResultReadIsFreshReader(t *testing.T) {
+	t.Parallel()
+	result := bytes.Repeat([]byte(`{"k":"v"},`), 5000)
+	result = append(append([]byte("["), result[:len(result)-1]...), ']')
+	mock := mockService(t, []mockedResponse{
+		{Match: "POST https://svc.example.com/res", Status: 202, Headers: map[string]string{"Location": "/status/1"}},
+		{Match: "GET https://svc.example.com/status/1", Status: 200, Body: mustString(result)},
+	})
+	tt := &trackedTransport{base: mock}
+	req, _ := http.NewRequest(http.MethodPost, "https://svc.example.com/res", nil)
+	resp, err := New(tt, fastOptions()...).RoundTrip(req)
+	if err != nil {
+		t.Fatalf("RoundTrip: %v", err)
+	}
+	sent := tt.sent()
+	if len(sent) != 2 || resp.Request != sent[1] {
+		t.Fatalf("resp.Request = %v, want the poll (of %d requests)", requestLine(resp.Request), len(sent))
+	}
+	tt.checkClosed(t) // the poll's own body is closed before the caller reads
+	if got := readAndClose(t, resp.Body); !bytes.Equal(got, result) {
+		t.Errorf("got %d bytes, want the %d bytes of the last poll", len(got), len(result))
+	}
+}
+
+// mustString makes a JSON string literal of b, for a mocked body.
+func mustString(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('"')
+	for _, c := range string(b) {
+		switch c {
+		case '"', '\\':
+			buf.WriteByte('\\')
+		}
+		buf.WriteRune(c)
+	}
+	buf.WriteByte('"')
+	return buf.Bytes()
+}
