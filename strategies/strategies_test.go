@@ -1,0 +1,123 @@
+package strategies
+
+import (
+	"errors"
+	"net/url"
+	"testing"
+)
+
+func TestParseFields(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body    string
+		want    Fields
+		wantErr error
+	}{
+		{`{"status":"Running","percentComplete":42.5,"resourceLocation":"/r/1"}`,
+			Fields{Status: "Running", HasStatus: true, PercentComplete: 42.5, HasPercentComplete: true, ResourceLocation: "/r/1"}, nil},
+		{`{"properties":{"provisioningState":"Creating"}}`, Fields{ProvisioningState: "Creating", HasProvisioningState: true}, nil},
+		{`{"status":"Failed","error":{"code":"Boom","message":"it broke","details":[]}}`,
+			Fields{Status: "Failed", HasStatus: true, ErrorCode: "Boom", ErrorMessage: "it broke"}, nil},
+		{`{"status":1,"properties":[],"resourceLocation":2,"percentComplete":"x","error":"e"}`, Fields{}, nil},
+		{`{"properties":{"provisioningState":null}}`, Fields{}, nil},
+		{`{"status":"\u0053ucceeded"}`, Fields{Status: "Succeeded", HasStatus: true}, nil},
+		{``, Fields{}, ErrEmptyBody},
+		{" \n\t ", Fields{}, ErrEmptyBody},
+		{`{"status":`, Fields{}, ErrInvalidBody},
+		{`["status"]`, Fields{}, ErrInvalidBody},
+		{`"Succeeded"`, Fields{}, ErrInvalidBody},
+		{`<xml/>`, Fields{}, ErrInvalidBody},
+	}
+	for _, tc := range tests {
+		got, err := ParseFields([]byte(tc.body))
+		if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+			t.Errorf("ParseFields(%q) error = %v, want %v", tc.body, err, tc.wantErr)
+		}
+		if tc.wantErr == nil && got != tc.want {
+			t.Errorf("ParseFields(%q) = %+v, want %+v", tc.body, got, tc.want)
+		}
+	}
+}
+
+func TestParseStatusBody(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body    string
+		wantErr error
+	}{
+		{`{"status":"Running"}`, nil},
+		{`{"status":""}`, nil},
+		{`{"state":"Running"}`, ErrNoStatus},
+		{`{"status":true}`, ErrNoStatus},
+		{`{"status":null}`, ErrNoStatus},
+		{`{"properties":{"provisioningState":"Succeeded"}}`, ErrNoStatus},
+		{``, ErrEmptyBody},
+		{`nope`, ErrInvalidBody},
+	}
+	for _, tc := range tests {
+		_, err := ParseStatusBody([]byte(tc.body))
+		if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+			t.Errorf("ParseStatusBody(%q) error = %v, want %v", tc.body, err, tc.wantErr)
+		}
+	}
+}
+
+func TestParseStatus(t *testing.T) {
+	t.Parallel()
+	tests := map[string]Status{
+		"Succeeded": Succeeded, "succeeded": Succeeded, "SUCCEEDED": Succeeded,
+		"Failed": Failed, "failed": Failed,
+		"Canceled": Canceled, "Cancelled": Canceled, "CANCELLED": Canceled, "canceled": Canceled,
+		"Running": InProgress, "InProgress": InProgress, "Accepted": InProgress, "Creating": InProgress,
+		"NotStarted": InProgress, "": InProgress, "Succeeded ": InProgress,
+	}
+	for in, want := range tests {
+		if got := ParseStatus(in); got != want {
+			t.Errorf("ParseStatus(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for s, terminal := range map[Status]bool{InProgress: false, Succeeded: true, Failed: true, Canceled: true, "": false} {
+		if s.Terminal() != terminal {
+			t.Errorf("%q.Terminal() = %v, want %v", s, s.Terminal(), terminal)
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	base, _ := url.Parse("https://svc.example.com/a/b?api-version=1")
+	tests := []struct {
+		ref  string
+		want string // "" means an error wrapping ErrInvalidURL
+	}{
+		{"https://other.example.net/ops/1?x=y", "https://other.example.net/ops/1?x=y"},
+		{"/ops/1", "https://svc.example.com/ops/1"},
+		{"ops/1", "https://svc.example.com/a/ops/1"},
+		{"../ops/1", "https://svc.example.com/ops/1"},
+		{"?x=1", "https://svc.example.com/a/b?x=1"},
+		{"//cdn.example.org/s", "https://cdn.example.org/s"},
+		{"http://svc.example.com/ops/1", "http://svc.example.com/ops/1"},
+		{"", ""},
+		{"ftp://svc.example.com/ops/1", ""},
+		{"mailto:x@example.com", ""},
+		{"https://svc.example.com/%zz", ""},
+		{"http://[::1", ""},
+		{"https:///no-host", ""},
+	}
+	for _, tc := range tests {
+		got, err := Resolve(base, "Operation-Location", tc.ref)
+		if tc.want == "" {
+			var ue *URLError
+			if err == nil || !errors.Is(err, ErrInvalidURL) || !errors.As(err, &ue) || ue.Source != "Operation-Location" {
+				t.Errorf("Resolve(%q) = %v, %v; want a *URLError from Operation-Location", tc.ref, got, err)
+			}
+			continue
+		}
+		if err != nil || got.String() != tc.want {
+			t.Errorf("Resolve(%q) = %v, %v; want %s", tc.ref, got, err, tc.want)
+		}
+	}
+	if _, err := Resolve(nil, "Location", "/relative"); !errors.Is(err, ErrInvalidURL) {
+		t.Errorf("Resolve(nil, relative) error = %v, want ErrInvalidURL", err)
+	}
+}
