@@ -59,6 +59,16 @@ func ParseFields(body []byte) (Fields, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return f, ErrEmptyBody
 	}
+	if f, ok := parseFieldsFast(body); ok {
+		return f, nil
+	}
+	return parseFieldsSlow(body)
+}
+
+// parseFieldsSlow is ParseFields through encoding/json: the reference the
+// fast path must agree with, and the path for every body it declines.
+func parseFieldsSlow(body []byte) (Fields, error) {
+	var f Fields
 	var raw rawFields
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return f, fmt.Errorf("%w: %w", ErrInvalidBody, err)
