@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 )
 
 const (
@@ -20,11 +21,19 @@ const (
 // readUpTo reads r until EOF or limit bytes. complete says whether EOF came
 // first. size is a hint of the body's length (Content-Length), or -1.
 func readUpTo(r io.Reader, size int64, limit int) (buf []byte, complete bool, err error) {
+	return readInto(nil, r, size, limit)
+}
+
+// readInto is readUpTo starting with buf's capacity, when large enough for
+// the body.
+func readInto(buf []byte, r io.Reader, size int64, limit int) (_ []byte, complete bool, err error) {
 	n := 512
 	if size >= 0 && size < int64(limit) {
 		n = int(size) + 1 // room for the read that sees EOF
 	}
-	buf = make([]byte, 0, min(n, limit))
+	if cap(buf) < min(n, limit) {
+		buf = make([]byte, 0, min(n, limit))
+	}
 	for len(buf) < limit {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -49,6 +58,17 @@ type replayBody struct {
 	rest io.ReadCloser
 }
 
+// smallReplay is a replayBody with room for a small body: one allocation,
+// not two, for the bodies a pass-through PUT or PATCH must have peeked.
+type smallReplay struct {
+	replayBody
+	small [smallPeek]byte
+}
+
+// smallPeek is the body length (the read seeing EOF included) that peekBody
+// reads into replayBody itself.
+const smallPeek = 512
+
 func (b *replayBody) Read(p []byte) (int, error) {
 	if len(b.buf) > 0 {
 		n := copy(p, b.buf)
@@ -67,8 +87,17 @@ func (b *replayBody) Close() error { return b.rest.Close() }
 // front of the rest, so the caller still reads it byte for byte. It returns
 // the bytes when they are the whole body, and nil otherwise.
 func peekBody(resp *http.Response) []byte {
-	buf, complete, err := readUpTo(resp.Body, resp.ContentLength, peekLimit)
-	resp.Body = &replayBody{buf: buf, err: err, rest: resp.Body}
+	var rb *replayBody
+	var buf []byte
+	if resp.ContentLength < smallPeek { // -1 (unknown) included
+		sr := &smallReplay{}
+		rb, buf = &sr.replayBody, sr.small[:0]
+	} else {
+		rb = &replayBody{}
+	}
+	buf, complete, err := readInto(buf, resp.Body, resp.ContentLength, peekLimit)
+	rb.buf, rb.err, rb.rest = buf, err, resp.Body
+	resp.Body = rb
 	if !complete {
 		return nil
 	}
@@ -98,14 +127,35 @@ func drain(body io.ReadCloser) {
 	if body == nil {
 		return
 	}
-	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	buf := drainBufs.Get().(*[drainChunk]byte)
+	for n := 0; n < drainLimit; {
+		m, err := body.Read(buf[:min(drainChunk, drainLimit-n)])
+		n += m
+		if err != nil {
+			break
+		}
+	}
+	drainBufs.Put(buf)
 	_ = body.Close()
 }
+
+// drainChunk is the size of drain's reads, from pooled buffers: io.CopyN
+// would allocate a LimitedReader per call.
+const drainChunk = 4 << 10
+
+var drainBufs = sync.Pool{New: func() any { return new([drainChunk]byte) }}
 
 // bytesBody is a fresh reader over bytes already read.
 func bytesBody(b []byte) io.ReadCloser {
 	if len(b) == 0 {
 		return http.NoBody
 	}
-	return io.NopCloser(bytes.NewReader(b))
+	r := &bytesReadCloser{}
+	r.Reset(b)
+	return r
 }
+
+// bytesReadCloser is io.NopCloser(bytes.NewReader(b)) in one allocation.
+type bytesReadCloser struct{ bytes.Reader }
+
+func (*bytesReadCloser) Close() error { return nil }

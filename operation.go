@@ -26,6 +26,9 @@ type run struct {
 	requests int // sent so far, the initial request included
 	polls    int
 	visible  bool // a poll answered something other than 404
+
+	sr    strategies.Response // what Update reads, reused by every poll
+	timer *time.Timer         // the wait between polls, reused
 }
 
 func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.Request, o origin, s strategies.Strategy, op *strategies.Operation) *run {
@@ -84,14 +87,15 @@ func (r *run) poll() (*http.Response, []byte, error) {
 	r.polls++
 	notFound := false
 	switch {
-	case resp.StatusCode == http.StatusNotFound && !r.visible && time.Since(r.start) < r.cfg.notFoundGrace:
+	case resp.StatusCode == http.StatusNotFound && !r.visible && r.cfg.notFoundGrace > 0 &&
+		(r.polls == 1 || time.Since(r.start) < r.cfg.notFoundGrace):
 		notFound = true
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return nil, nil, r.fetchError("poll", resp, body, nil)
 	default:
 		r.visible = true
-		sr := strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL}
-		if err := r.strat.Update(r.op, &sr); err != nil {
+		r.sr = strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL}
+		if err := r.strat.Update(r.op, &r.sr); err != nil {
 			return nil, nil, r.pollError(err)
 		}
 	}
@@ -140,19 +144,39 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	if r.deadline.Before(dl) {
 		dl = r.deadline
 	}
-	ctx, cancel := context.WithDeadline(r.ctx, dl)
+	// The deadline bounds a poll until its body is read, but the final GET
+	// only until its headers (or its error body) are: a 2xx body streams to
+	// the caller for as long as it takes. So the final GET's context has no
+	// deadline, only a timer that cancels it until the headers come.
+	var ctx context.Context
+	var cancel context.CancelFunc
+	var timer *time.Timer
+	if read {
+		ctx, cancel = context.WithDeadline(r.ctx, dl)
+	} else {
+		ctx, cancel = context.WithCancel(r.ctx)
+		timer = time.AfterFunc(time.Until(dl), cancel)
+		defer timer.Stop()
+	}
 	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
 	if err != nil {
+		err = r.timedOut(timer, target, err)
 		cancel()
 		return nil, nil, err
 	}
 	if !read && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		if !timer.Stop() { // the timer fired as the headers came
+			resp.Body.Close()
+			cancel()
+			return nil, nil, r.timedOut(timer, target, context.Canceled)
+		}
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, op: r.op, url: target}
 		return resp, nil, nil
 	}
 	defer cancel()
 	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
 	if err != nil {
+		err = r.timedOut(timer, target, err)
 		if !errors.Is(err, ErrBodyTooLarge) {
 			err = fmt.Errorf("lro: reading body of %s: %w", resp.Request.URL.Redacted(), err)
 		}
@@ -174,10 +198,34 @@ func (r *run) final(target string) (*http.Response, error) {
 	return resp, nil
 }
 
-// cancelBody releases a final GET's context when the caller closes the body.
+// timedOut turns err, from a final GET whose timer fired, into a timeout
+// error (the timer's cancel would read as the caller's). Other errors, and
+// a context the caller ended, pass unchanged.
+func (r *run) timedOut(timer *time.Timer, target string, err error) error {
+	if timer == nil || timer.Stop() || r.ctx.Err() != nil {
+		return err
+	}
+	return fmt.Errorf("lro: GET %s: no answer within the poll timeout (%v): %w", target, r.cfg.pollTimeout, context.DeadlineExceeded)
+}
+
+// cancelBody is a final GET's body: it releases the GET's context when the
+// caller closes it, and a failed read (the connection cut mid-body, say)
+// returns a *PollError carrying the resume token, so the result can still
+// be fetched with Resume.
 type cancelBody struct {
 	io.ReadCloser
 	cancel context.CancelFunc
+	op     *strategies.Operation
+	url    string
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		tok, _ := encodeToken(b.op)
+		err = &PollError{URL: b.url, Token: tok, Err: err}
+	}
+	return n, err
 }
 
 func (b *cancelBody) Close() error {
@@ -212,12 +260,18 @@ func (r *run) wait(d time.Duration, reason WaitReason) error {
 	if err := r.ctx.Err(); err != nil || d <= 0 {
 		return err
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	// One timer per operation: Reset and Stop leave no stale tick in its
+	// channel (Go 1.23 timers).
+	if r.timer == nil {
+		r.timer = time.NewTimer(d)
+	} else {
+		r.timer.Reset(d)
+	}
 	select {
-	case <-t.C:
+	case <-r.timer.C:
 		return nil
 	case <-r.ctx.Done():
+		r.timer.Stop()
 		return r.ctx.Err()
 	}
 }

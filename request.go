@@ -34,12 +34,12 @@ var credentialHeaders = [...]string{"Authorization", "Cookie", "Proxy-Authorizat
 
 // trusted reports whether credentials may go to host u.
 func (c *config) trusted(o *origin, u *url.URL) bool {
-	h := strings.ToLower(u.Hostname())
-	if isDomainOrSubdomain(h, strings.ToLower(o.url.Hostname())) {
+	h := asciiLower(u.Hostname())
+	if isDomainOrSubdomain(h, asciiLower(o.url.Hostname())) {
 		return true
 	}
 	for _, t := range c.trustedHosts {
-		if isDomainOrSubdomain(h, strings.ToLower(t)) {
+		if isDomainOrSubdomain(h, asciiLower(t)) {
 			return true
 		}
 	}
@@ -56,6 +56,29 @@ func isDomainOrSubdomain(sub, parent string) bool {
 		return false
 	}
 	return strings.HasSuffix(sub, parent) && sub[len(sub)-len(parent)-1] == '.'
+}
+
+// asciiLower lowercases the ASCII letters of a host name. strings.ToLower
+// would map some non-ASCII letters to ASCII ones (the Kelvin sign to k),
+// making two hosts DNS tells apart look the same.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
+}
+
+// isCredential reports whether key names a credential header in any case:
+// a header set without canonicalization (h["authorization"]) is sent as is.
+func isCredential(key string) bool {
+	for _, k := range credentialHeaders {
+		if strings.EqualFold(key, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkURL refuses URLs the operation must not follow: schemes other than
@@ -88,15 +111,11 @@ func (c *config) newRequest(ctx context.Context, o *origin, method string, u *ur
 			u = &u2
 		}
 	}
+	trusted := c.trusted(o, u)
 	h := make(http.Header, len(o.header))
 	for k, v := range o.header {
-		if !skipHeader(k) {
+		if !skipHeader(k) && (trusted || !isCredential(k)) {
 			h[k] = v
-		}
-	}
-	if !c.trusted(o, u) {
-		for _, k := range credentialHeaders {
-			delete(h, k)
 		}
 	}
 	req := (&http.Request{

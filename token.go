@@ -19,9 +19,10 @@ import (
 // tokenVersion is the version of the resume token format.
 const tokenVersion = 1
 
-// maxTokenLen bounds the tokens decodeToken accepts (the Azure LargeHeader
-// case puts 6 KB URLs in them; a few of those fit with room to spare).
-const maxTokenLen = 64 << 10
+// maxTokenLen bounds the tokens decodeToken accepts. An operation holds up
+// to four URLs of at most strategies.MaxURLLength bytes; JSON may escape a
+// byte into six and base64 adds a third, so 1 MiB holds the largest.
+const maxTokenLen = 1 << 20
 
 // tokenData is the JSON inside a token. Sum is a checksum of Op's JSON, so
 // a token damaged in storage or edited by hand is refused; it is not a

@@ -81,10 +81,19 @@ func begin(cfg *config, req *http.Request, resp *http.Response, kind detect.Kind
 	if kind == detect.Body && !detect.StartsByBody(peeked) {
 		return nil, nil, nil, nil
 	}
+	u := req.URL
+	if u.User != nil { // a token never holds the URL's credentials
+		u2 := *u
+		u2.User = nil
+		u = &u2
+	}
+	if len(u.String()) > strategies.MaxURLLength {
+		return nil, nil, nil, nil // no token could resume it: pass through
+	}
 	init := strategies.Initial{
 		Method:        req.Method,
-		URL:           req.URL,
-		Response:      &strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: req.URL},
+		URL:           u,
+		Response:      &strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: u},
 		FinalStateVia: string(cfg.finalStateVia),
 	}
 	s, op, err := startOperation(cfg.chain, &init)

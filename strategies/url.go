@@ -10,6 +10,12 @@ import (
 // lro will not use.
 var ErrInvalidURL = errors.New("lro: invalid polling URL")
 
+// MaxURLLength bounds the URLs lro follows and stores: a polling, result or
+// redirect URL longer than this many bytes, as sent or once resolved, is
+// refused with a URLError. Azure's LargeHeader cases use 6 KB URLs; common
+// servers refuse request lines longer than 8 to 16 KB.
+const MaxURLLength = 16 << 10
+
 // URLError reports a URL from a header or body that cannot be used.
 type URLError struct {
 	// Source says where the URL came from: a header name, or a body field.
@@ -29,10 +35,15 @@ func (e *URLError) Unwrap() error { return ErrInvalidURL }
 
 // Resolve parses ref, a URL from the header or field named source, and
 // resolves it against base (the URL of the response that carried it). The
-// result must be an absolute http or https URL with a host.
+// result must be an absolute http or https URL with a host, of at most
+// MaxURLLength bytes. Its userinfo (user:password@) is dropped: lro never
+// sends credentials found in a URL, nor stores them in a resume token.
 func Resolve(base *url.URL, source, ref string) (*url.URL, error) {
 	if ref == "" {
 		return nil, &URLError{Source: source, URL: ref, Reason: "empty"}
+	}
+	if len(ref) > MaxURLLength {
+		return nil, &URLError{Source: source, URL: ref[:64] + "...", Reason: fmt.Sprintf("longer than %d bytes", MaxURLLength)}
 	}
 	u, err := url.Parse(ref)
 	if err != nil {
@@ -46,6 +57,10 @@ func Resolve(base *url.URL, source, ref string) (*url.URL, error) {
 	}
 	if u.Host == "" {
 		return nil, &URLError{Source: source, URL: ref, Reason: "no host"}
+	}
+	u.User = nil
+	if len(u.String()) > MaxURLLength {
+		return nil, &URLError{Source: source, URL: ref[:min(len(ref), 64)] + "...", Reason: fmt.Sprintf("longer than %d bytes once resolved", MaxURLLength)}
 	}
 	return u, nil
 }

@@ -36,12 +36,13 @@ func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) 
 	if err != nil {
 		return nil, err
 	}
+	poll := u.String()
 	return &strategies.Operation{
 		Strategy:      Name,
 		Method:        init.Method,
 		URL:           init.URL.String(),
-		PollURL:       u.String(),
-		Location:      u.String(),
+		PollURL:       poll,
+		Location:      poll,
 		FinalStateVia: init.FinalStateVia,
 		Status:        strategies.InProgress,
 	}, nil
