@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // WaitReason says why the transport waits before its next request.
@@ -52,6 +54,21 @@ func retryAfter(h http.Header, now time.Time, maxDelay time.Duration) (d time.Du
 		}
 	}
 	return 0, false
+}
+
+// defaultBackoff is retryablehttp.DefaultBackoff (exponential between min
+// and max), except that it reads the delay a 429 or 503 asks for as
+// retryAfter does: Retry-After or its millisecond twins, junk, zero,
+// negative and past values ignored, huge ones capped instead of overflowing
+// (retryablehttp multiplies seconds into a Duration unchecked). The caller
+// caps the result with WithMaxDelay.
+func defaultBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := retryAfter(resp.Header, time.Now(), 1<<62); ok {
+			return d
+		}
+	}
+	return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
 }
 
 // parseRetryAfter reads one Retry-After value, without a cap.

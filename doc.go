@@ -39,7 +39,8 @@
 //
 // Bodies: the initial response's body is drained (bounded) and closed once
 // polling starts; every status body is read (up to WithMaxStatusBody) and
-// closed; the final GET's body streams to the caller untouched. When the
+// closed; the final GET's body streams to the caller untouched, except that
+// a failed read of it returns a *PollError carrying the resume token. When the
 // result is a response already read, the caller gets a fresh reader over the
 // same bytes.
 package lro

@@ -30,7 +30,8 @@ const (
 	DefaultRetryWaitMax = 30 * time.Second
 	// DefaultNotFoundGrace is how long, from the initial response, a 404
 	// from the polling URL means "not visible yet" (until the first answer
-	// that is not a 404).
+	// that is not a 404). A 404 on the first poll always does, however
+	// late it comes.
 	DefaultNotFoundGrace = 10 * time.Second
 )
 
@@ -71,7 +72,7 @@ func defaultConfig() config {
 		maxDelay:      DefaultMaxDelay,
 		chain:         DefaultStrategies(),
 		checkRetry:    DefaultRetryPolicy,
-		backoff:       retryablehttp.DefaultBackoff,
+		backoff:       defaultBackoff,
 		maxRetries:    DefaultMaxRetries,
 		retryWaitMin:  DefaultRetryWaitMin,
 		retryWaitMax:  DefaultRetryWaitMax,
@@ -160,13 +161,15 @@ func WithRetryPolicy(p retryablehttp.CheckRetry) Option {
 }
 
 // WithBackoff replaces the wait between retries of a transient failure, and
-// its bounds. nil means retryablehttp.DefaultBackoff (exponential, honouring
-// Retry-After on 429 and 503); zero bounds mean DefaultRetryWaitMin and
+// its bounds. nil means the default: retryablehttp.DefaultBackoff
+// (exponential), except that the wait a 429 or 503 asks for is read as for
+// polls (Retry-After, retry-after-ms or x-ms-retry-after-ms; junk ignored,
+// huge values capped); zero bounds mean DefaultRetryWaitMin and
 // DefaultRetryWaitMax. The result is capped by WithMaxDelay.
 func WithBackoff(b retryablehttp.Backoff, minWait, maxWait time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if b == nil {
-			b = retryablehttp.DefaultBackoff
+			b = defaultBackoff
 		}
 		c.backoff = b
 		c.retryWaitMin = positiveOr(minWait, DefaultRetryWaitMin)
@@ -215,7 +218,9 @@ func WithMaxWait(d time.Duration) Option {
 // WithNotFoundGrace sets how long after the initial response a 404 from the
 // polling URL means "not visible yet", as happens with eventually consistent
 // services, rather than failure. Grace ends at the first answer that is not
-// a 404. Zero turns it off; negative means DefaultNotFoundGrace.
+// a 404. A 404 on the first poll is taken as "not visible yet" too, even
+// when a long Retry-After put it past the grace. Zero turns it off;
+// negative means DefaultNotFoundGrace.
 func WithNotFoundGrace(d time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if d < 0 {

@@ -1,0 +1,379 @@
+package lro_test
+
+// The reliability guarantees of the README's "Guarantees" section, each as
+// tests that fail when it breaks. Fault injection goes through lrotest over
+// loopback with a real http.Transport; protocol corner cases use one
+// httpmock.MockTransport per test. Helpers are prefixed rel.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lrohttp/lro"
+	"github.com/lrohttp/lro/lrotest"
+)
+
+// relCounter is a base transport that counts the response bodies it hands
+// out and the ones closed, so a test sees that every intermediate body was
+// closed.
+type relCounter struct {
+	base           http.RoundTripper
+	opened, closed atomic.Int64
+}
+
+func (c *relCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.base.RoundTrip(req)
+	if err == nil && resp != nil && resp.Body != nil {
+		c.opened.Add(1)
+		resp.Body = &relBody{ReadCloser: resp.Body, c: c}
+	}
+	return resp, err
+}
+
+// open is the number of bodies not closed yet.
+func (c *relCounter) open() int64 { return c.opened.Load() - c.closed.Load() }
+
+type relBody struct {
+	io.ReadCloser
+	c    *relCounter
+	once sync.Once
+}
+
+func (b *relBody) Close() error {
+	b.once.Do(func() { b.c.closed.Add(1) })
+	return b.ReadCloser.Close()
+}
+
+// relHTTP is a loopback http.Transport whose idle connections are closed
+// when the test ends, so goleak in TestMain sees no connection goroutine.
+func relHTTP(t testing.TB) *http.Transport {
+	tr := &http.Transport{MaxIdleConnsPerHost: 512, ForceAttemptHTTP2: false}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+func relServer(t testing.TB) *lrotest.Server {
+	s := lrotest.NewServer()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// relFast are options that keep loopback tests fast: waits of milliseconds
+// whatever the server asks, and quick retries.
+func relFast(extra ...lro.Option) []lro.Option {
+	return append([]lro.Option{
+		lro.WithPollInterval(2 * time.Millisecond),
+		lro.WithMaxDelay(20 * time.Millisecond),
+		lro.WithBackoff(nil, time.Millisecond, 5*time.Millisecond),
+		lro.WithPollTimeout(2 * time.Second),
+		lro.WithMaxWait(10 * time.Second),
+	}, extra...)
+}
+
+// relDo sends method to u through rt and, on success, reads and closes the
+// body.
+func relDo(ctx context.Context, rt http.RoundTripper, method, u string, h http.Header) (status int, body string, err error) {
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// relOutcome is what a call must end with.
+type relOutcome struct {
+	status   int    // the final status, on success
+	body     string // a substring of the final body, on success
+	err      error  // a sentinel the error wraps (errors.Is), or nil
+	errType  string // "poll", "response", "operation" or "" for success
+	errCode  int    // ResponseError.StatusCode, when errType is "response"
+	resumeOK bool   // Resume with the error's token must then succeed
+}
+
+// relCheck checks status, body and err of a call against want; on error it
+// checks the token and, if want.resumeOK, resumes with it.
+func relCheck(t *testing.T, tr *lro.Transport, want relOutcome, status int, body string, err error) {
+	t.Helper()
+	if want.errType == "" {
+		if err != nil {
+			t.Fatalf("err = %v, want status %d", err, want.status)
+		}
+		if status != want.status || !strings.Contains(body, want.body) {
+			t.Fatalf("got %d %q, want %d with %q", status, body, want.status, want.body)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("got %d %q, want a %s error", status, body, want.errType)
+	}
+	var pe *lro.PollError
+	var re *lro.ResponseError
+	var oe *lro.OperationError
+	switch want.errType {
+	case "poll":
+		if !errors.As(err, &pe) {
+			t.Fatalf("err = %T %v, want *PollError", err, err)
+		}
+	case "response":
+		if !errors.As(err, &re) {
+			t.Fatalf("err = %T %v, want *ResponseError", err, err)
+		}
+		if want.errCode != 0 && re.StatusCode != want.errCode {
+			t.Fatalf("ResponseError.StatusCode = %d, want %d", re.StatusCode, want.errCode)
+		}
+	case "operation":
+		if !errors.As(err, &oe) {
+			t.Fatalf("err = %T %v, want *OperationError", err, err)
+		}
+	}
+	if want.err != nil && !errors.Is(err, want.err) {
+		t.Fatalf("err = %v, want it to wrap %v", err, want.err)
+	}
+	tok, ok := lro.TokenFromError(err)
+	if !ok {
+		t.Fatalf("err = %v carries no resume token", err)
+	}
+	if want.resumeOK {
+		resp, err := tr.Resume(context.Background(), tok)
+		if err != nil {
+			t.Fatalf("Resume: %v", err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != want.status || !strings.Contains(string(b), want.body) {
+			t.Fatalf("Resume: got %d %q (read err %v), want %d with %q", resp.StatusCode, b, err, want.status, want.body)
+		}
+	}
+}
+
+// relFaultCase is one lrotest scenario over loopback and the outcome it
+// dictates. The soak test draws from the same table.
+type relFaultCase struct {
+	name    string
+	method  string
+	sc      lrotest.Scenario
+	opts    []lro.Option
+	want    relOutcome
+	maxTime time.Duration // the call must end within this
+}
+
+// relFaultCases are the faults of the issue's list, each with its outcome.
+// Options make limits short so that stopping is quick; relFast sets the rest.
+func relFaultCases() []relFaultCase {
+	put := http.MethodPut
+	return []relFaultCase{
+		{name: "ok", method: put, sc: lrotest.Scenario{Polls: 2},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 5 * time.Second},
+		{name: "reset mid-body on a poll, retried", method: put,
+			sc:   lrotest.Scenario{Polls: 1, Faults: []lrotest.Fault{{Reset: true}}},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 5 * time.Second},
+		{name: "reset mid-body on the final GET, resumed", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Step: lrotest.Final, Reset: true}}},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: io.ErrUnexpectedEOF, resumeOK: true}, maxTime: 5 * time.Second},
+		{name: "slow poll past the per-poll timeout, retried", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: 5 * time.Second}}},
+			opts: []lro.Option{lro.WithPollTimeout(100 * time.Millisecond)},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+		{name: "slow polls past the per-poll timeout, retries exhausted", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: 5 * time.Second, Count: 3}}},
+			opts: []lro.Option{lro.WithPollTimeout(100 * time.Millisecond), lro.WithMaxRetries(1)},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 3 * time.Second},
+		{name: "429 burst with Retry-After", method: put,
+			sc: lrotest.Scenario{Polls: 1, RetryAfterMS: true,
+				Faults: []lrotest.Fault{{Status: 429, Count: 3, RetryAfter: 30 * time.Second}}},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+		{name: "503 burst with Retry-After", method: http.MethodPost,
+			sc: lrotest.Scenario{Polls: 1, WithLocation: true,
+				Faults: []lrotest.Fault{{Status: 503, Count: 4, RetryAfter: time.Hour}}},
+			want: relOutcome{status: 200, body: "done"}, maxTime: 3 * time.Second},
+		{name: "503 past the retries, resumed", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Status: 503, Count: 3, RetryAfter: time.Second}}},
+			opts: []lro.Option{lro.WithMaxRetries(1)},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "response", errCode: 503, err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 3 * time.Second},
+		{name: "500 on the final GET, retried", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Step: lrotest.Final, Status: 500, Count: 2}}},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+		{name: "500 on the final GET past the retries, resumed", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Step: lrotest.Final, Status: 500, Count: 3}}},
+			opts: []lro.Option{lro.WithMaxRetries(1)},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "response", errCode: 500, err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 3 * time.Second},
+		{name: "500 forever", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Status: 500, Count: -1}}},
+			opts: []lro.Option{lro.WithMaxRetries(2)},
+			want: relOutcome{errType: "response", errCode: 500, err: lro.ErrRetriesExhausted}, maxTime: 3 * time.Second},
+		{name: "404 forever", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Status: 404, Count: -1}}},
+			opts: []lro.Option{lro.WithNotFoundGrace(50 * time.Millisecond)},
+			want: relOutcome{errType: "response", errCode: 404}, maxTime: 3 * time.Second},
+		{name: "404 grace ending in success", method: put,
+			sc:   lrotest.Scenario{Polls: 1, Faults: []lrotest.Fault{{Status: 404, Count: 3}}},
+			opts: []lro.Option{lro.WithNotFoundGrace(5 * time.Second)},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+		{name: "404 grace ending in failure", method: put,
+			sc:   lrotest.Scenario{Polls: 1, Terminal: "Failed", Faults: []lrotest.Fault{{Status: 404, Count: 2}}},
+			opts: []lro.Option{lro.WithNotFoundGrace(5 * time.Second)},
+			want: relOutcome{errType: "operation"}, maxTime: 3 * time.Second},
+		{name: "never finishes", method: put, sc: lrotest.Scenario{Polls: -1},
+			opts: []lro.Option{lro.WithMaxWait(150 * time.Millisecond)},
+			want: relOutcome{errType: "poll", err: lro.ErrMaxWait}, maxTime: 2 * time.Second},
+		{name: "Location loop A->B->A", method: put, sc: lrotest.Scenario{Protocol: lrotest.Location, LocationLoop: true},
+			opts: []lro.Option{lro.WithMaxWait(150 * time.Millisecond)},
+			want: relOutcome{errType: "poll", err: lro.ErrMaxWait}, maxTime: 2 * time.Second},
+		{name: "status body that never ends", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true, Count: -1}}},
+			opts: []lro.Option{lro.WithPollTimeout(80 * time.Millisecond), lro.WithMaxRetries(1)},
+			want: relOutcome{errType: "poll", err: lro.ErrRetriesExhausted}, maxTime: 2 * time.Second},
+		{name: "status body that never ends, then recovers", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true}}},
+			opts: []lro.Option{lro.WithPollTimeout(80 * time.Millisecond)},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 2 * time.Second},
+		{name: "invalid JSON status body", method: put,
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Body: `{"status": "Runn`}}},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", resumeOK: true}, maxTime: 2 * time.Second},
+		{name: "operation fails", method: http.MethodDelete, sc: lrotest.Scenario{Polls: 1, Terminal: "Failed"},
+			want: relOutcome{errType: "operation"}, maxTime: 2 * time.Second},
+		{name: "Location protocol with hops", method: http.MethodPost,
+			sc:   lrotest.Scenario{Protocol: lrotest.Location, LocationHops: true, Polls: 3},
+			want: relOutcome{status: 200, body: "done"}, maxTime: 2 * time.Second},
+	}
+}
+
+// TestGuaranteeFaults runs every fault of the issue's list over loopback:
+// each call ends, within its limits, with the outcome its scenario
+// dictates; errors carry a token that Resume finishes the operation with
+// once the fault is over; and every intermediate body is closed.
+func TestGuaranteeFaults(t *testing.T) {
+	t.Parallel()
+	for _, tc := range relFaultCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := relServer(t)
+			counter := &relCounter{base: relHTTP(t)}
+			tr := lro.New(counter, relFast(tc.opts...)...)
+			u := srv.Start(tc.sc)
+			start := time.Now()
+			status, body, err := relDo(context.Background(), tr, tc.method, u, nil)
+			if d := time.Since(start); d > tc.maxTime {
+				t.Errorf("took %v, want at most %v", d, tc.maxTime)
+			}
+			relCheck(t, tr, tc.want, status, body, err)
+			if n := counter.open(); n != 0 {
+				t.Errorf("%d of %d response bodies left open", n, counter.opened.Load())
+			}
+		})
+	}
+}
+
+// TestGuaranteeMaxWaitPerRequest: a request's own WithMaxWait overrides the
+// transport's, in both directions.
+func TestGuaranteeMaxWaitPerRequest(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		transport time.Duration
+		request   time.Duration
+	}{
+		{"request shorter", time.Hour, 100 * time.Millisecond},
+		{"request longer", 50 * time.Millisecond, 300 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := relServer(t)
+			tr := lro.New(relHTTP(t), relFast(lro.WithMaxWait(tc.transport))...)
+			ctx := lro.WithOptions(context.Background(), lro.WithMaxWait(tc.request))
+			start := time.Now()
+			_, _, err := relDo(ctx, tr, http.MethodPut, srv.Start(lrotest.Scenario{Polls: -1}), nil)
+			d := time.Since(start)
+			if !errors.Is(err, lro.ErrMaxWait) {
+				t.Fatalf("err = %v, want ErrMaxWait", err)
+			}
+			if _, ok := lro.TokenFromError(err); !ok {
+				t.Fatalf("err = %v carries no token", err)
+			}
+			// The wait stops early when the next one would pass the
+			// deadline, so d is at most the request's limit (plus
+			// scheduling slack), and more than half of it.
+			if d > tc.request+time.Second || d < tc.request/2 {
+				t.Errorf("stopped after %v, want about %v", d, tc.request)
+			}
+		})
+	}
+}
+
+// TestGuaranteeCancel: ending the context during a wait, a slow poll or a
+// slow final GET returns at once with a token. The waits are 10 s long, so a
+// cancel that does not wake the transport is caught by any bound below 10 s;
+// 50 ms is the documented bound. To stay flake-proof on a loaded CI machine,
+// each case runs three times, every run must return within 1 s, and the
+// fastest within 50 ms (a bug makes all three take 10 s).
+func TestGuaranteeCancel(t *testing.T) {
+	tests := []struct {
+		name string
+		sc   lrotest.Scenario
+		opts []lro.Option
+	}{
+		{"during a Retry-After wait", lrotest.Scenario{Polls: 1, RetryAfter: 10 * time.Second},
+			[]lro.Option{lro.WithMaxDelay(time.Minute)}},
+		{"during a slow poll", lrotest.Scenario{Faults: []lrotest.Fault{{Delay: 10 * time.Second}}}, nil},
+		{"during a slow final GET", lrotest.Scenario{Faults: []lrotest.Fault{{Step: lrotest.Final, Delay: 10 * time.Second}}}, nil},
+		{"during a retry backoff", lrotest.Scenario{Faults: []lrotest.Fault{{Status: 503, RetryAfter: 10 * time.Second}}},
+			[]lro.Option{lro.WithMaxDelay(time.Minute)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := relServer(t)
+			counter := &relCounter{base: relHTTP(t)}
+			opts := append([]lro.Option{lro.WithPollInterval(time.Millisecond), lro.WithPollTimeout(time.Minute)}, tc.opts...)
+			tr := lro.New(counter, opts...)
+			fastest := time.Hour
+			for range 3 {
+				ctx, cancel := context.WithCancel(context.Background())
+				var canceled atomic.Int64
+				go func() {
+					time.Sleep(100 * time.Millisecond) // well into the wait or the slow answer
+					canceled.Store(time.Now().UnixNano())
+					cancel()
+				}()
+				_, _, err := relDo(ctx, tr, http.MethodPut, srv.Start(tc.sc), nil)
+				d := time.Duration(time.Now().UnixNano() - canceled.Load())
+				cancel()
+				if canceled.Load() == 0 {
+					t.Fatalf("returned before the cancel: %v", err)
+				}
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("err = %v, want context.Canceled", err)
+				}
+				if _, ok := lro.TokenFromError(err); !ok {
+					t.Fatalf("err = %v carries no token", err)
+				}
+				if d > time.Second {
+					t.Fatalf("returned %v after the cancel", d)
+				}
+				fastest = min(fastest, d)
+			}
+			if fastest > 50*time.Millisecond {
+				t.Errorf("returned %v after the cancel at best, want < 50ms", fastest)
+			}
+			if n := counter.open(); n != 0 {
+				t.Errorf("%d response bodies left open", n)
+			}
+		})
+	}
+}
