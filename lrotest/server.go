@@ -112,11 +112,12 @@ func (s *Server) Start(sc Scenario) string {
 	}
 	sc.Faults = slices.Clone(sc.Faults)
 	mon := cmp.Or(sc.MonitorServer, s)
+	// Build the operation in full before any server can route to it.
 	o := &op{home: s, sc: sc}
-	o.id = s.add(o)
+	o.id = s.reserve()
 	o.monID = o.id
 	if mon != s {
-		o.monID = mon.add(o)
+		o.monID = mon.reserve()
 		s.link(mon)
 		mon.link(s)
 	}
@@ -126,6 +127,10 @@ func (s *Server) Start(sc Scenario) string {
 			scheme, _, _ := strings.Cut(mon.URL, "://")
 			o.base = scheme + "://" + net.JoinHostPort(sc.MonitorHost, mon.port)
 		}
+	}
+	s.publish(o.id, o)
+	if mon != s {
+		mon.publish(o.monID, o)
 	}
 	return s.URL + "/resources/" + o.id
 }
@@ -189,13 +194,19 @@ func (s *Server) serve(rt route) http.HandlerFunc {
 }
 
 // add registers o and returns its id on s.
-func (s *Server) add(o *op) string {
+// reserve returns a fresh operation id.
+func (s *Server) reserve() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.next++
-	id := "op" + itoa(s.next)
+	return "op" + itoa(s.next)
+}
+
+// publish makes the operation reachable under id.
+func (s *Server) publish(id string, o *op) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.ops[id] = o
-	return id
 }
 
 // link makes Transport route requests for peer's port to peer.
