@@ -8,6 +8,7 @@ package lro_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -110,17 +111,25 @@ type relOutcome struct {
 // checks the token and, if want.resumeOK, resumes with it.
 func relCheck(t *testing.T, tr *lro.Transport, want relOutcome, status int, body string, err error) {
 	t.Helper()
+	if e := relVerify(tr, want, status, body, err); e != nil {
+		t.Fatal(e)
+	}
+}
+
+// relVerify is relCheck returning what is wrong, for use off the test's
+// goroutine.
+func relVerify(tr *lro.Transport, want relOutcome, status int, body string, err error) error {
 	if want.errType == "" {
 		if err != nil {
-			t.Fatalf("err = %v, want status %d", err, want.status)
+			return fmt.Errorf("err = %v, want status %d", err, want.status)
 		}
 		if status != want.status || !strings.Contains(body, want.body) {
-			t.Fatalf("got %d %q, want %d with %q", status, body, want.status, want.body)
+			return fmt.Errorf("got %d %q, want %d with %q", status, body, want.status, want.body)
 		}
-		return
+		return nil
 	}
 	if err == nil {
-		t.Fatalf("got %d %q, want a %s error", status, body, want.errType)
+		return fmt.Errorf("got %d %q, want a %s error", status, body, want.errType)
 	}
 	var pe *lro.PollError
 	var re *lro.ResponseError
@@ -128,38 +137,39 @@ func relCheck(t *testing.T, tr *lro.Transport, want relOutcome, status int, body
 	switch want.errType {
 	case "poll":
 		if !errors.As(err, &pe) {
-			t.Fatalf("err = %T %v, want *PollError", err, err)
+			return fmt.Errorf("err = %T %v, want *PollError", err, err)
 		}
 	case "response":
 		if !errors.As(err, &re) {
-			t.Fatalf("err = %T %v, want *ResponseError", err, err)
+			return fmt.Errorf("err = %T %v, want *ResponseError", err, err)
 		}
 		if want.errCode != 0 && re.StatusCode != want.errCode {
-			t.Fatalf("ResponseError.StatusCode = %d, want %d", re.StatusCode, want.errCode)
+			return fmt.Errorf("ResponseError.StatusCode = %d, want %d", re.StatusCode, want.errCode)
 		}
 	case "operation":
 		if !errors.As(err, &oe) {
-			t.Fatalf("err = %T %v, want *OperationError", err, err)
+			return fmt.Errorf("err = %T %v, want *OperationError", err, err)
 		}
 	}
 	if want.err != nil && !errors.Is(err, want.err) {
-		t.Fatalf("err = %v, want it to wrap %v", err, want.err)
+		return fmt.Errorf("err = %v, want it to wrap %v", err, want.err)
 	}
 	tok, ok := lro.TokenFromError(err)
 	if !ok {
-		t.Fatalf("err = %v carries no resume token", err)
+		return fmt.Errorf("err = %v carries no resume token", err)
 	}
 	if want.resumeOK {
 		resp, err := tr.Resume(context.Background(), tok)
 		if err != nil {
-			t.Fatalf("Resume: %v", err)
+			return fmt.Errorf("Resume: %v", err)
 		}
 		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != want.status || !strings.Contains(string(b), want.body) {
-			t.Fatalf("Resume: got %d %q (read err %v), want %d with %q", resp.StatusCode, b, err, want.status, want.body)
+			return fmt.Errorf("Resume: got %d %q (read err %v), want %d with %q", resp.StatusCode, b, err, want.status, want.body)
 		}
 	}
+	return nil
 }
 
 // relFaultCase is one lrotest scenario over loopback and the outcome it
