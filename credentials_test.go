@@ -3,6 +3,7 @@ package lro
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -68,6 +69,8 @@ func TestAPIVersionCarry(t *testing.T) {
 		{"https://svc.example.com/r?api-version=1", "https://svc.example.com:444/ops", "https://svc.example.com:444/ops"},
 		{"https://svc.example.com/r?other=1", "https://svc.example.com/ops", "https://svc.example.com/ops"},
 		{"https://svc.example.com/r", "https://svc.example.com/ops", "https://svc.example.com/ops"},
+		{"https://svc.example.com/r?a=1&api-version=2024-01-01%2B", "https://svc.example.com/ops?z=9&b=x%2Fy&sig=a%3Db",
+			"https://svc.example.com/ops?z=9&b=x%2Fy&sig=a%3Db&api-version=2024-01-01%2B"},
 	}
 	for _, tc := range tests {
 		orig, _ := url.Parse(tc.orig)
@@ -79,6 +82,11 @@ func TestAPIVersionCarry(t *testing.T) {
 		}
 		if target.String() != tc.target {
 			t.Errorf("newRequest changed its argument to %s", target)
+		}
+		// The target's own query must survive byte for byte (it may be
+		// signed): only "&api-version=…" may be added at its end.
+		if got := req.URL.RawQuery; target.RawQuery != "" && !strings.HasPrefix(got, target.RawQuery) {
+			t.Errorf("poll of %s: query %q does not keep %q as sent", tc.target, got, target.RawQuery)
 		}
 	}
 }

@@ -103,11 +103,15 @@ func checkURL(o *origin, u *url.URL, source string) error {
 func (c *config) newRequest(ctx context.Context, o *origin, method string, u *url.URL) *http.Request {
 	sameHost := strings.EqualFold(u.Host, o.url.Host)
 	if sameHost && o.url.RawQuery != "" && !hasQueryKey(u.RawQuery, "api-version") {
-		if v := o.url.Query().Get("api-version"); v != "" {
+		// Append the original pair as sent, leaving the rest of the query
+		// byte for byte (it may be signed).
+		if pair := queryPair(o.url.RawQuery, "api-version"); pair != "" {
 			u2 := *u
-			q := u2.Query()
-			q.Set("api-version", v)
-			u2.RawQuery = q.Encode()
+			if u2.RawQuery == "" {
+				u2.RawQuery = pair
+			} else {
+				u2.RawQuery += "&" + pair
+			}
 			u = &u2
 		}
 	}
@@ -133,6 +137,19 @@ func (c *config) newRequest(ctx context.Context, o *origin, method string, u *ur
 		}
 	}
 	return req
+}
+
+// queryPair returns the first "key=value" pair of raw query q with a
+// non-empty value, as it appears in q, or "".
+func queryPair(q, key string) string {
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if k, v, _ := strings.Cut(kv, "="); k == key && v != "" {
+			return kv
+		}
+	}
+	return ""
 }
 
 // hasQueryKey reports whether raw query q has key, without allocating.
