@@ -12,9 +12,14 @@
 // DefaultStrategies gives), polls until the operation ends, and returns the
 // final response as if the service had answered synchronously. Everything
 // else passes through untouched. Per-request options travel in the context
-// (WithOptions, WithoutPolling); Hooks observe an operation; resume tokens
-// (ResumeToken, Transport.Resume, Transport.Poll, Transport.Cancel) let an
-// operation outlive the process that started it.
+// (WithOptions, WithoutPolling); Hooks (WithHooks, SlogHooks) observe an
+// operation; resume tokens (ResumeToken, Transport.Resume, Transport.Poll,
+// Transport.Cancel) let an operation outlive the process that started it.
+//
+// Users extend the chain with their own strategies (WithStrategies): one
+// that reads a status differently, one that claims responses detection lets
+// pass (strategies.Claimer), or one that can cancel the remote operation
+// (strategies.Canceler).
 //
 // # Where lro deviates from the http.RoundTripper contract
 //
