@@ -10,8 +10,8 @@ import (
 
 const (
 	// peekLimit bounds the bytes read of an initial response's body to
-	// decide whether it starts an operation. A body cut short by it is not
-	// parsed: the response passes through.
+	// decide whether it starts an operation. A longer body is not parsed:
+	// the response passes through.
 	peekLimit = 64 << 10
 	// drainLimit bounds the bytes read from a response that is thrown away
 	// before closing it, so its connection can be reused.
@@ -95,7 +95,8 @@ func peekBody(resp *http.Response) []byte {
 	} else {
 		rb = &replayBody{}
 	}
-	buf, complete, err := readInto(buf, resp.Body, resp.ContentLength, peekLimit)
+	// One byte over the limit: a body of exactly peekLimit bytes is whole.
+	buf, complete, err := readInto(buf, resp.Body, resp.ContentLength, peekLimit+1)
 	rb.buf, rb.err, rb.rest = buf, err, resp.Body
 	resp.Body = rb
 	if !complete {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -131,4 +132,52 @@ func mustString(b []byte) []byte {
 	}
 	buf.WriteByte('"')
 	return buf.Bytes()
+}
+
+// TestPeekBoundary checks the 64 KiB peek limit from both sides: a PUT body
+// of exactly peekLimit bytes with a non-terminal provisioningState starts an
+// operation; one byte more passes through.
+func TestPeekBoundary(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		size      int
+		wantPolls bool
+	}{
+		{peekLimit - 1, true},
+		{peekLimit, true},
+		{peekLimit + 1, false},
+	}
+	for _, tc := range tests {
+		t.Run(strconv.Itoa(tc.size), func(t *testing.T) {
+			t.Parallel()
+			body := []byte(`{"properties":{"provisioningState":"Creating"},"pad":"`)
+			body = append(body, bytes.Repeat([]byte("x"), tc.size-len(body)-2)...)
+			body = append(body, '"', '}')
+			if len(body) != tc.size {
+				t.Fatalf("built %d bytes, want %d", len(body), tc.size)
+			}
+			polls := 0
+			base := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+				if req.Method == http.MethodPut {
+					return &http.Response{StatusCode: 201, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body)),
+						ContentLength: int64(len(body)), Request: req}, nil
+				}
+				polls++
+				return &http.Response{StatusCode: 200, Header: http.Header{},
+					Body: io.NopCloser(strings.NewReader(`{"properties":{"provisioningState":"Succeeded"}}`)), Request: req}, nil
+			})
+			req, _ := http.NewRequest(http.MethodPut, "https://svc.example.com/r", nil)
+			resp, err := New(base, fastOptions()...).RoundTrip(req)
+			if err != nil {
+				t.Fatalf("RoundTrip: %v", err)
+			}
+			got := readAndClose(t, resp.Body)
+			if gotPolls := polls > 0; gotPolls != tc.wantPolls {
+				t.Errorf("polled %d times, want polling %v", polls, tc.wantPolls)
+			}
+			if !tc.wantPolls && !bytes.Equal(got, body) {
+				t.Errorf("pass-through body: got %d bytes, want the %d sent", len(got), len(body))
+			}
+		})
+	}
 }
