@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lrohttp/lro/strategies"
 )
@@ -18,14 +19,44 @@ const maxRedirects = 10
 type origin struct {
 	url    *url.URL
 	header http.Header // nil under Resume
+
+	// The last target send parsed, and its URL: polls GET the same URL
+	// again and again. Requests share the URL, which RoundTrippers must
+	// not modify.
+	lastTarget string
+	lastURL    *url.URL
 }
 
 // skipHeader reports whether a header of the original request stays off
 // polls: body, conditional and idempotency headers.
 func skipHeader(key string) bool {
-	k := strings.ToLower(key)
-	return strings.HasPrefix(k, "content-") || strings.HasPrefix(k, "if-") ||
-		strings.HasPrefix(k, "repeatability-") || k == "idempotency-key"
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf { // not a valid header name: as before
+			k := strings.ToLower(key)
+			return strings.HasPrefix(k, "content-") || strings.HasPrefix(k, "if-") ||
+				strings.HasPrefix(k, "repeatability-") || k == "idempotency-key"
+		}
+	}
+	return hasPrefixFold(key, "content-") || hasPrefixFold(key, "if-") ||
+		hasPrefixFold(key, "repeatability-") || len(key) == len("idempotency-key") && hasPrefixFold(key, "idempotency-key")
+}
+
+// hasPrefixFold is strings.HasPrefix(strings.ToLower(s), prefix) for ASCII
+// s and lower-case ASCII prefix, without building the lower-case string.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // credentialHeaders go only to the original host, its subdomains and
@@ -179,9 +210,14 @@ func isRedirect(code int) bool {
 // hosts. It returns the first response that is not a redirect, with
 // resp.Request set to the request that produced it. n counts requests sent.
 func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, method, target, source string, n *int) (*http.Response, error) {
-	u, err := url.Parse(target)
-	if err != nil {
-		return nil, &strategies.URLError{Source: source, URL: target, Reason: "does not parse"}
+	u := o.lastURL
+	if u == nil || target != o.lastTarget {
+		var err error
+		u, err = url.Parse(target)
+		if err != nil {
+			return nil, &strategies.URLError{Source: source, URL: target, Reason: "does not parse"}
+		}
+		o.lastTarget, o.lastURL = target, u
 	}
 	for hops := 0; ; hops++ {
 		if err := checkURL(o, u, source); err != nil {
