@@ -85,8 +85,12 @@ func (b *replayBody) Close() error { return b.rest.Close() }
 
 // peekBody reads up to peekLimit bytes of resp's body and puts them back in
 // front of the rest, so the caller still reads it byte for byte. It returns
-// the bytes when they are the whole body, and nil otherwise.
+// the bytes when they are the whole body, and nil otherwise (and for
+// http.NoBody, which it leaves in place).
 func peekBody(resp *http.Response) []byte {
+	if resp.Body == http.NoBody {
+		return nil // nothing to read, nothing to put back
+	}
 	var rb *replayBody
 	var buf []byte
 	if resp.ContentLength < smallPeek { // -1 (unknown) included

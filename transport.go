@@ -2,6 +2,7 @@ package lro
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/lrohttp/lro/detect"
 	"github.com/lrohttp/lro/strategies"
@@ -87,16 +88,20 @@ func begin(cfg *config, req *http.Request, resp *http.Response, kind detect.Kind
 		u2.User = nil
 		u = &u2
 	}
-	if len(u.String()) > strategies.MaxURLLength {
+	if maxURLLen(u) > strategies.MaxURLLength && len(u.String()) > strategies.MaxURLLength {
 		return nil, nil, nil, nil // no token could resume it: pass through
 	}
-	init := strategies.Initial{
-		Method:        req.Method,
-		URL:           u,
-		Response:      &strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: u},
-		FinalStateVia: string(cfg.finalStateVia),
+	// Initial and its Response escape to the strategies: one allocation
+	// for both.
+	in := &struct {
+		init strategies.Initial
+		resp strategies.Response
+	}{
+		init: strategies.Initial{Method: req.Method, URL: u, FinalStateVia: string(cfg.finalStateVia)},
+		resp: strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: u},
 	}
-	s, op, err := startOperation(cfg.chain, &init)
+	in.init.Response = &in.resp
+	s, op, err := startOperation(cfg.chain, &in.init)
 	if op == nil {
 		return nil, nil, nil, err
 	}
@@ -123,4 +128,11 @@ func (t *Transport) CloseIdleConnections() {
 	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}
+}
+
+// maxURLLen bounds len(u.String()) without building it: escaping at most
+// triples a byte. Most URLs are far below MaxURLLength and need no String.
+func maxURLLen(u *url.URL) int {
+	n := len(u.Scheme) + len(u.RawQuery) + len(u.Opaque) + len(u.User.String()) + 8
+	return n + 3*(len(u.Host)+len(u.Path)+len(u.RawPath)+len(u.Fragment)+len(u.RawFragment))
 }
