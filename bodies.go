@@ -58,15 +58,26 @@ type replayBody struct {
 	rest io.ReadCloser
 }
 
-// smallReplay is a replayBody with room for a small body: one allocation,
-// not two, for the bodies a pass-through PUT or PATCH must have peeked.
+// replay64, replay256 and smallReplay are a replayBody with room for a
+// small body: one allocation, not two, for the bodies a pass-through PUT or
+// PATCH must have peeked, sized to the Content-Length when it is known.
+type replay64 struct {
+	replayBody
+	small [64]byte
+}
+
+type replay256 struct {
+	replayBody
+	small [256]byte
+}
+
 type smallReplay struct {
 	replayBody
 	small [smallPeek]byte
 }
 
 // smallPeek is the body length (the read seeing EOF included) that peekBody
-// reads into replayBody itself.
+// reads into the replayBody itself; also the size for an unknown length.
 const smallPeek = 512
 
 func (b *replayBody) Read(p []byte) (int, error) {
@@ -93,10 +104,17 @@ func peekBody(resp *http.Response) []byte {
 	}
 	var rb *replayBody
 	var buf []byte
-	if resp.ContentLength < smallPeek { // -1 (unknown) included
+	switch n := resp.ContentLength; {
+	case n >= 0 && n < 64:
+		sr := &replay64{}
+		rb, buf = &sr.replayBody, sr.small[:0]
+	case n >= 0 && n < 256:
+		sr := &replay256{}
+		rb, buf = &sr.replayBody, sr.small[:0]
+	case n < smallPeek: // -1 (unknown) included
 		sr := &smallReplay{}
 		rb, buf = &sr.replayBody, sr.small[:0]
-	} else {
+	default:
 		rb = &replayBody{}
 	}
 	// One byte over the limit: a body of exactly peekLimit bytes is whole.
