@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 )
 
 const (
@@ -150,23 +149,9 @@ func drain(body io.ReadCloser) {
 	if body == nil {
 		return
 	}
-	buf := drainBufs.Get().(*[drainChunk]byte)
-	for n := 0; n < drainLimit; {
-		m, err := body.Read(buf[:min(drainChunk, drainLimit-n)])
-		n += m
-		if err != nil {
-			break
-		}
-	}
-	drainBufs.Put(buf)
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
 	_ = body.Close()
 }
-
-// drainChunk is the size of drain's reads, from pooled buffers: io.CopyN
-// would allocate a LimitedReader per call.
-const drainChunk = 4 << 10
-
-var drainBufs = sync.Pool{New: func() any { return new([drainChunk]byte) }}
 
 // bytesBody is a fresh reader over bytes already read.
 func bytesBody(b []byte) io.ReadCloser {
