@@ -73,8 +73,11 @@ func relFast(extra ...lro.Option) []lro.Option {
 		lro.WithPollInterval(2 * time.Millisecond),
 		lro.WithMaxDelay(20 * time.Millisecond),
 		lro.WithBackoff(nil, time.Millisecond, 5*time.Millisecond),
-		lro.WithPollTimeout(2 * time.Second),
-		lro.WithMaxWait(10 * time.Second),
+		// Generous: cases that test these limits set their own. Under the
+		// soak (256 in flight, -race, 2 cores shared with other packages)
+		// a healthy loopback poll has been seen to take over 2 s.
+		lro.WithPollTimeout(10 * time.Second),
+		lro.WithMaxWait(30 * time.Second),
 	}, extra...)
 }
 
@@ -198,12 +201,12 @@ func relFaultCases() []relFaultCase {
 			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: io.ErrUnexpectedEOF, resumeOK: true}, maxTime: 5 * time.Second},
 		{name: "slow poll past the per-poll timeout, retried", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: 5 * time.Second}}},
-			opts: []lro.Option{lro.WithPollTimeout(100 * time.Millisecond)},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+			opts: []lro.Option{lro.WithPollTimeout(time.Second)},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 4 * time.Second},
 		{name: "slow polls past the per-poll timeout, retries exhausted", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: 5 * time.Second, Count: 3}}},
-			opts: []lro.Option{lro.WithPollTimeout(100 * time.Millisecond), lro.WithMaxRetries(1)},
-			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 3 * time.Second},
+			opts: []lro.Option{lro.WithPollTimeout(time.Second), lro.WithMaxRetries(1)},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 4 * time.Second},
 		{name: "429 burst with Retry-After", method: put,
 			sc: lrotest.Scenario{Polls: 1, RetryAfterMS: true,
 				Faults: []lrotest.Fault{{Status: 429, Count: 3, RetryAfter: 30 * time.Second}}},
@@ -247,12 +250,12 @@ func relFaultCases() []relFaultCase {
 			want: relOutcome{errType: "poll", err: lro.ErrMaxWait}, maxTime: 2 * time.Second},
 		{name: "status body that never ends", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true, Count: -1}}},
-			opts: []lro.Option{lro.WithPollTimeout(80 * time.Millisecond), lro.WithMaxRetries(1)},
-			want: relOutcome{errType: "poll", err: lro.ErrRetriesExhausted}, maxTime: 2 * time.Second},
+			opts: []lro.Option{lro.WithPollTimeout(time.Second), lro.WithMaxRetries(1)},
+			want: relOutcome{errType: "poll", err: lro.ErrRetriesExhausted}, maxTime: 4 * time.Second},
 		{name: "status body that never ends, then recovers", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true}}},
-			opts: []lro.Option{lro.WithPollTimeout(80 * time.Millisecond)},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 2 * time.Second},
+			opts: []lro.Option{lro.WithPollTimeout(time.Second)},
+			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 4 * time.Second},
 		{name: "invalid JSON status body", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Body: `{"status": "Runn`}}},
 			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", resumeOK: true}, maxTime: 2 * time.Second},
