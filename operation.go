@@ -136,14 +136,21 @@ func (r *run) fetch(target, source string, read bool) (resp *http.Response, body
 	}
 }
 
-// attempt sends one request, bounded by the poll timeout and the
-// operation's deadline. A response it returns has a readable body: the
-// bytes read (a fresh reader over them), or the live body of a streamed 2xx.
+// attempt sends one request, bounded by the poll timeout. A response it
+// returns has a readable body: the bytes read (a fresh reader over them), or
+// the live body of a streamed 2xx.
+//
+// The poll timeout is not cut short by the operation's deadline (WithMaxWait
+// is checked between requests), so a request in flight may end up to one poll
+// timeout past it. A shorter deadline would fire while answers arrive far more
+// often, and net/http's Transport has a race there: a request canceled just
+// as a bodiless response (a 202 without Content-Length, say) puts its
+// connection back in the idle pool can close that connection under the next
+// request, which then fails with the first one's context error. Seen in
+// TestSoak as another caller's initial request failing with a bare "context
+// deadline exceeded".
 func (r *run) attempt(target, source string, read bool) (*http.Response, []byte, error) {
 	dl := time.Now().Add(r.cfg.pollTimeout)
-	if r.deadline.Before(dl) {
-		dl = r.deadline
-	}
 	// The deadline bounds a poll until its body is read, but the final GET
 	// only until its headers (or its error body) are: a 2xx body streams to
 	// the caller for as long as it takes. So the final GET's context has no

@@ -209,8 +209,10 @@ func WithPollTimeout(d time.Duration) Option {
 
 // WithMaxWait bounds a whole operation, from its initial response (or the
 // call to Resume) to its result. The operation then ends with an error that
-// wraps ErrMaxWait and carries a resume token. Zero or less means
-// DefaultMaxWait.
+// wraps ErrMaxWait and carries a resume token. It is checked before each
+// wait and after each failed request: no wait passes it, and a request
+// already in flight gets its full poll timeout, so the operation ends within
+// the maximum wait plus one poll timeout. Zero or less means DefaultMaxWait.
 func WithMaxWait(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.maxWait = positiveOr(d, DefaultMaxWait) })
 }
