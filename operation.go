@@ -49,19 +49,25 @@ func (r *run) complete(initial *http.Response, peeked []byte) (resp *http.Respon
 		return initial, nil // the initial response is the result
 	}
 	drain(initial.Body)
-	last, lastBody := initial, peeked
 	delay, reason := r.nextDelay(initial.Header)
-	for !op.Status.Terminal() {
+	return r.pollToEnd(initial, peeked, delay, reason)
+}
+
+// pollToEnd waits and polls until the operation is terminal, then returns
+// its result. last and body are the response that said it was not (the
+// initial one, or none under Resume); the first wait is delay.
+func (r *run) pollToEnd(last *http.Response, body []byte, delay time.Duration, reason WaitReason) (*http.Response, error) {
+	for !r.op.Status.Terminal() {
 		if err := r.wait(delay, reason); err != nil {
 			return nil, r.pollError(err)
 		}
-		last, lastBody, err = r.poll()
-		if err != nil {
+		var err error
+		if last, body, err = r.poll(); err != nil {
 			return nil, err
 		}
 		delay, reason = r.nextDelay(last.Header)
 	}
-	return r.result(last, lastBody)
+	return r.result(last, body)
 }
 
 // result turns a terminal operation into what RoundTrip returns: an

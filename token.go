@@ -167,19 +167,7 @@ func (t *Transport) Resume(ctx context.Context, token string) (resp *http.Respon
 		}
 	}
 	r.op.Status = strategies.InProgress // ask the service again for the response that ended it
-	var last *http.Response
-	var body []byte
-	delay, reason := time.Duration(0), WaitSchedule
-	for !r.op.Status.Terminal() {
-		if err := r.wait(delay, reason); err != nil {
-			return nil, r.pollError(err)
-		}
-		if last, body, err = r.poll(); err != nil {
-			return nil, err
-		}
-		delay, reason = r.nextDelay(last.Header)
-	}
-	return r.result(last, body)
+	return r.pollToEnd(nil, nil, 0, WaitSchedule)
 }
 
 // PollResult is what one step of Transport.Poll found.
