@@ -64,10 +64,8 @@ func checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.
 	o := origin{url: init.URL}
 	if u, err := url.Parse(op.PollURL); err == nil {
 		source := "polling URL"
-		if h, ok := s.(interface{ Header() string }); ok {
+		if h, ok := s.(interface{ Header() string }); ok { // monitor, location
 			source = h.Header()
-		} else if s.Name() == location.Name {
-			source = "Location"
 		}
 		if err := checkURL(&o, u, source); err != nil {
 			return err

@@ -251,8 +251,7 @@ func (t *Transport) Cancel(ctx context.Context, token string) error {
 		return r.pollError(err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		resp.Body = bytesBody(body)
-		return &ResponseError{Phase: "cancel", StatusCode: resp.StatusCode, Response: resp, Token: token}
+		return r.fetchError("cancel", resp, body, nil)
 	}
 	return nil
 }

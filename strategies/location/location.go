@@ -23,6 +23,9 @@ func New() *Strategy { return &Strategy{} }
 // Name returns "location".
 func (*Strategy) Name() string { return Name }
 
+// Header returns "Location", the response header the strategy reads.
+func (*Strategy) Header() string { return "Location" }
+
 // Start applies to a 202 Accepted with a Location header.
 func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 	if init.Response.StatusCode != http.StatusAccepted {
