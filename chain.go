@@ -32,19 +32,19 @@ func DefaultStrategies() []strategies.Strategy {
 	}
 }
 
-// startOperation asks chain's strategies, in order, to start an operation.
+// startOperation asks the chain's strategies, in order, to start an operation.
 // op is nil when none applies; err is then the first error a strategy gave,
 // if any.
-func startOperation(chain []strategies.Strategy, init *strategies.Initial) (strategies.Strategy, *strategies.Operation, error) {
+func (c *config) startOperation(init *strategies.Initial) (strategies.Strategy, *strategies.Operation, error) {
 	var errs []error
-	for _, s := range chain {
+	for _, s := range c.chain {
 		op, err := s.Start(init)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if op != nil {
-			if err := checkStart(s, init, op); err != nil {
+			if err := c.checkStart(s, init, op); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -55,24 +55,24 @@ func startOperation(chain []strategies.Strategy, init *strategies.Initial) (stra
 }
 
 // checkStart applies to a new operation's URLs the checks every request
-// gets (checkURL: no https-to-http downgrade), so that a polling header lro
+// gets (checkURL: no https-to-http downgrade, the URL policy), so that a polling header lro
 // would refuse counts as invalid there, where the chain can still try the
 // next strategy, rather than at the first poll. An invalid Location beside
 // a valid polling URL is dropped, as monitor strategies drop one that does
 // not parse.
-func checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
+func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
 	o := origin{url: init.URL}
 	if u, err := url.Parse(op.PollURL); err == nil {
 		source := "polling URL"
 		if h, ok := s.(interface{ Header() string }); ok { // monitor, location
 			source = h.Header()
 		}
-		if err := checkURL(&o, u, source); err != nil {
+		if err := c.checkURL(&o, u, source); err != nil {
 			return err
 		}
 	}
 	if op.Location != "" {
-		if u, err := url.Parse(op.Location); err != nil || checkURL(&o, u, "Location") != nil {
+		if u, err := url.Parse(op.Location); err != nil || c.checkURL(&o, u, "Location") != nil {
 			op.Location = ""
 		}
 	}

@@ -101,7 +101,7 @@ func begin(cfg *config, req *http.Request, resp *http.Response, kind detect.Kind
 		resp: strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: u},
 	}
 	in.init.Response = &in.resp
-	s, op, err := startOperation(cfg.chain, &in.init)
+	s, op, err := cfg.startOperation(&in.init)
 	if op == nil {
 		return nil, nil, nil, err
 	}
