@@ -130,13 +130,13 @@ func (c *Client) Get(ctx context.Context, id int64) (*Operation, error) {
 
 func (c *Client) get(ctx context.Context, id int64) (*Operation, error) {
 	var (
-		op                               Operation
-		deadline, finished, cancelReq    *time.Time
-		code                             *int
-		header                           []byte
-		errCode, errMsg                  *string
-		body                             []byte
-		truncated                        bool
+		op                            Operation
+		deadline, finished, cancelReq *time.Time
+		code                          *int
+		header                        []byte
+		errCode, errMsg               *string
+		body                          []byte
+		truncated                     bool
 	)
 	err := c.pool.QueryRow(ctx, `SELECT id, state, token, deadline, created_at, finished_at, cancel_requested_at,
 		service_status, polls, status_code, header, body, truncated, error_code, error_message

@@ -82,7 +82,9 @@ func freshDB(t testing.TB, conns int32) (string, *pgxpool.Pool) {
 // River's default backoff.
 type quickRetry struct{}
 
-func (quickRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(50 * time.Millisecond) }
+func (quickRetry) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(50 * time.Millisecond)
+}
 
 // authTransport is the worker's base transport: it adds the credentials
 // the service expects, as an auth layer under lro would.
