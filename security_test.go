@@ -26,6 +26,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/lrohttp/lro"
+	"github.com/lrohttp/lro/lrotest"
 	"github.com/lrohttp/lro/strategies"
 )
 
@@ -73,7 +74,7 @@ func TestSecurityKeyHeaders(t *testing.T) {
 					t.Parallel()
 					m := httpmock.NewMockTransport()
 					method, target := flow.set(m)
-					rec := &tkRecorder{}
+					rec := &lrotest.Recorder{Base: m}
 					opts := []lro.Option{lro.WithPollInterval(time.Millisecond)}
 					switch mode {
 					case "trusted":
@@ -81,7 +82,7 @@ func TestSecurityKeyHeaders(t *testing.T) {
 					case "safe":
 						opts = append(opts, lro.WithSafeHeaders(key))
 					}
-					tr := lro.New(recordingRT{m, rec}, opts...)
+					tr := lro.New(rec, opts...)
 					req := tkReq(t, method, target, `{}`)
 					req.Header[key] = []string{"s3cret-" + key} // as is: lowercase stays lowercase
 					req.Header.Set("Traceparent", secTraceparent)
@@ -93,7 +94,7 @@ func TestSecurityKeyHeaders(t *testing.T) {
 						t.Fatalf("body %q, want the result", got)
 					}
 					foreignSeen := false
-					for _, r := range rec.reqs {
+					for _, r := range rec.Sent() {
 						foreign := r.URL.Hostname() != "svc.example.com"
 						foreignSeen = foreignSeen || foreign
 						_, sent := r.Header[key]
@@ -105,25 +106,15 @@ func TestSecurityKeyHeaders(t *testing.T) {
 						}
 					}
 					if !foreignSeen {
-						t.Fatalf("no request reached the foreign host: %v", rec.lines())
+						t.Fatalf("no request reached the foreign host: %v", rec.Lines())
+					}
+					if err := rec.CheckBodies(); err != nil {
+						t.Error(err)
 					}
 				})
 			}
 		}
 	}
-}
-
-// recordingRT records every request lro sends before handing it to m.
-type recordingRT struct {
-	m   *httpmock.MockTransport
-	rec *tkRecorder
-}
-
-func (r recordingRT) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.rec.mu.Lock()
-	r.rec.reqs = append(r.rec.reqs, req.Clone(req.Context()))
-	r.rec.mu.Unlock()
-	return r.m.RoundTrip(req)
 }
 
 // TestSecurityForbiddenTargets: a server-named URL pointing at a metadata,
