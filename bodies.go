@@ -2,9 +2,12 @@ package lro
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/lrohttp/lro/strategies"
 )
 
 const (
@@ -167,3 +170,29 @@ func bytesBody(b []byte) io.ReadCloser {
 type bytesReadCloser struct{ bytes.Reader }
 
 func (*bytesReadCloser) Close() error { return nil }
+
+// cancelBody is a final GET's body: it releases the GET's context when the
+// caller closes it, and a failed read (the connection cut mid-body, say)
+// returns a *PollError carrying the resume token, so the result can still
+// be fetched with Resume.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+	op     *strategies.Operation
+	url    string
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		tok, _ := encodeToken(b.op)
+		err = &PollError{URL: b.url, Token: tok, Err: err}
+	}
+	return n, err
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
