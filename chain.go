@@ -53,8 +53,8 @@ func (c *config) start(req *http.Request, resp *http.Response) (strategies.Strat
 			if resp.Body == nil {
 				resp.Body = http.NoBody
 			}
-			peeked = peekBody(resp)
-			if in = newInitial(c, req, resp, peeked); in == nil {
+			peeked, in = peekBody(resp)
+			if !in.fill(c, req, resp, peeked) {
 				return nil, nil, nil, nil // no token could resume it: pass through
 			}
 		}
@@ -74,15 +74,16 @@ func (c *config) start(req *http.Request, resp *http.Response) (strategies.Strat
 }
 
 // initial is what Start reads: the request and its response. Initial and
-// its Response escape to the strategies: one allocation for both.
+// its Response escape to the strategies; peekBody allocates them with the
+// body's replay.
 type initial struct {
 	init strategies.Initial
 	resp strategies.Response
 }
 
-// newInitial returns the initial response as strategies see it, or nil when
-// req's URL is too long for a resume token to hold.
-func newInitial(c *config, req *http.Request, resp *http.Response, peeked []byte) *initial {
+// fill sets in to the initial response as strategies see it. It is false
+// when req's URL is too long for a resume token to hold.
+func (in *initial) fill(c *config, req *http.Request, resp *http.Response, peeked []byte) bool {
 	u := req.URL
 	if u.User != nil { // a token never holds the URL's credentials
 		u2 := *u
@@ -90,14 +91,11 @@ func newInitial(c *config, req *http.Request, resp *http.Response, peeked []byte
 		u = &u2
 	}
 	if maxURLLen(u) > strategies.MaxURLLength && len(u.String()) > strategies.MaxURLLength {
-		return nil
+		return false
 	}
-	in := &initial{
-		init: strategies.Initial{Method: req.Method, URL: u, FinalStateVia: string(c.finalStateVia)},
-		resp: strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: u, Initial: true},
-	}
-	in.init.Response = &in.resp
-	return in
+	in.init = strategies.Initial{Method: req.Method, URL: u, FinalStateVia: string(c.finalStateVia), Response: &in.resp}
+	in.resp = strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: u, Initial: true}
+	return true
 }
 
 // maxURLLen bounds len(u.String()) without building it: escaping at most
