@@ -37,8 +37,8 @@ func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.
 // result. initial's body is intact; peeked is its content when it was read
 // in full.
 func (r *run) complete(initial *http.Response, peeked []byte) (resp *http.Response, err error) {
-	r.started()
-	defer func() { r.done(err) }()
+	r.started(initial)
+	defer func() { r.done(err, false) }()
 
 	r.sr = strategies.Response{StatusCode: initial.StatusCode, Header: initial.Header, Body: peeked, URL: r.o.url, Initial: true}
 	next, target := r.decide(initial)

@@ -78,8 +78,8 @@ func (t *Transport) Resume(ctx context.Context, token string) (resp *http.Respon
 	if err != nil {
 		return nil, err
 	}
-	r.started()
-	defer func() { r.done(err) }()
+	r.started(nil)
+	defer func() { r.done(err, false) }()
 	next, target := r.decide(nil)
 	return r.drive(nil, nil, next, target, 0, WaitSchedule)
 }
@@ -108,7 +108,7 @@ type PollResult struct {
 // success and the result needs a final GET, Poll returns Status Succeeded
 // with Done false; the next call sends the final GET and returns Done.
 // A failed operation returns Done and an *OperationError.
-func (t *Transport) Poll(ctx context.Context, token string) (PollResult, error) {
+func (t *Transport) Poll(ctx context.Context, token string) (res PollResult, err error) {
 	r, err := t.resumeRun(ctx, token)
 	if err != nil {
 		return PollResult{}, err
@@ -116,6 +116,8 @@ func (t *Transport) Poll(ctx context.Context, token string) (PollResult, error) 
 	cfg := *r.cfg
 	cfg.maxRetries = 0
 	r.cfg = &cfg
+	r.started(nil)
+	defer func() { r.done(err, err == nil && !res.Done) }()
 	next, target := r.decide(nil)
 	if next != pollAgain { // a succeeded token whose result is a GET: this step sends it
 		resp, err := r.act(next, target, nil, nil)
@@ -128,7 +130,7 @@ func (t *Transport) Poll(ctx context.Context, token string) (PollResult, error) 
 	if err != nil {
 		return PollResult{Status: r.op.Status, Token: token}, err
 	}
-	res := PollResult{Status: r.op.Status, ServiceStatus: r.op.ServiceStatus, Token: r.token()}
+	res = PollResult{Status: r.op.Status, ServiceStatus: r.op.ServiceStatus, Token: r.token()}
 	res.Next, _ = r.nextDelay(last.Header)
 	if next, target = r.decide(last); next == pollAgain || next == getResult {
 		return res, nil // a final GET is the next step's one request

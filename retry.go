@@ -122,7 +122,7 @@ func (r *run) wait(d time.Duration, reason WaitReason) error {
 	}
 	for _, h := range r.cfg.hooks {
 		if h.Waiting != nil {
-			h.Waiting(WaitInfo{Attempt: r.polls, Delay: d, Reason: reason})
+			h.Waiting(WaitInfo{Context: r.ctx, Attempt: r.polls, Delay: d, Reason: reason})
 		}
 	}
 	if err := r.ctx.Err(); err != nil || d <= 0 {
