@@ -48,4 +48,18 @@
 // a failed read of it returns a *PollError carrying the resume token. When the
 // result is a response already read, the caller gets a fresh reader over the
 // same bytes.
+//
+// # Timeouts
+//
+// WithPollTimeout bounds one poll (sending it and reading its body; the
+// final GET only until its headers), and a poll that times out is retried
+// like any transient failure. WithMaxWait and the request's context
+// deadline bound the whole operation; the errors they end it with carry the
+// resume token (TokenFromError), so the operation can be finished later.
+//
+// http.Client.Timeout bounds the whole client.Do, so with lro it bounds the
+// whole operation, and when it fires net/http replaces lro's error with a
+// flat one of its own: TokenFromError and errors.As find nothing in it.
+// Bound an operation with a context deadline or WithMaxWait instead, or
+// keep the token that Hooks.Started reports before the first wait.
 package lro

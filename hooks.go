@@ -21,9 +21,23 @@ import (
 //
 // Hooks set in New apply to every operation; hooks set per request through
 // WithOptions run before them.
+//
+// An operation's hooks are called by RoundTrip, by Resume, and by each Poll
+// call, which is a step of its own: Context and Started at its start, Done at
+// its end (with DoneInfo.Pending when the operation goes on). Cancel calls no
+// hook.
 type Hooks struct {
+	// Context is called once, first of all hooks, when an operation starts
+	// (or Resume or Poll continues one). It returns the context that the
+	// operation's own requests (polls, retries, redirects, the final GET)
+	// carry and its waits watch, and that later hooks of the operation
+	// receive as their Info's Context: a tracer puts its span there. It
+	// must return info.Context or a context derived from it; nil keeps
+	// info.Context. With several Hooks, each gets the context the one
+	// before returned. info.Token is empty here.
+	Context func(info StartInfo) context.Context
 	// Started is called once, when a response starts an operation (or
-	// Resume continues one), before the first wait.
+	// Resume or Poll continues one), before the first wait.
 	Started func(StartInfo)
 	// Polled is called after each poll response has been read and handed
 	// to the strategy, including 404s within the not-found grace.
@@ -31,14 +45,26 @@ type Hooks struct {
 	// Waiting is called before each wait: between polls, and before
 	// retrying a transient failure.
 	Waiting func(WaitInfo)
-	// Done is called once, when the operation ends, whatever the outcome.
+	// Done is called once, when the operation ends, whatever the outcome
+	// (under Poll, when the step ends).
 	Done func(DoneInfo)
 }
 
 // StartInfo describes an operation that started.
 type StartInfo struct {
-	// Request is the caller's request; nil under Resume.
+	// Context is the operation's context: the request's (or the one given
+	// to Resume or Poll), then as the Context hooks returned it.
+	Context context.Context
+	// Request is the caller's request; nil under Resume and Poll.
 	Request *http.Request
+	// Response is the response that started the operation; nil under
+	// Resume and Poll. Its body belongs to the transport: hooks must not
+	// read or close it. Its Request is the one the base transport sent
+	// (with otelhttp as the base, its context holds the client span).
+	Response *http.Response
+	// Method and URL are the operation's original method and URL, also
+	// under Resume and Poll (from the token). URL may hold a query.
+	Method, URL string
 	// Strategy is the name of the strategy that owns the operation.
 	Strategy string
 	// PollURL is the first polling URL.
@@ -51,6 +77,8 @@ type StartInfo struct {
 
 // PollInfo describes one poll response.
 type PollInfo struct {
+	// Context is the operation's context (see StartInfo.Context).
+	Context context.Context
 	// Attempt counts polls of this operation, from 1.
 	Attempt int
 	// StatusCode is the poll response's HTTP status.
@@ -71,6 +99,8 @@ type PollInfo struct {
 
 // WaitInfo describes a wait.
 type WaitInfo struct {
+	// Context is the operation's context (see StartInfo.Context).
+	Context context.Context
 	// Attempt is the number of polls so far.
 	Attempt int
 	// Delay is how long the transport will wait.
@@ -81,6 +111,8 @@ type WaitInfo struct {
 
 // DoneInfo describes how an operation ended.
 type DoneInfo struct {
+	// Context is the operation's context (see StartInfo.Context).
+	Context context.Context
 	// Status is the operation's last known state.
 	Status strategies.Status
 	// Err is the error RoundTrip returns, or nil.
@@ -88,8 +120,11 @@ type DoneInfo struct {
 	// Elapsed is the time since the operation started.
 	Elapsed time.Duration
 	// Requests counts the requests the operation sent, the initial one
-	// included (not under Resume), redirects and retries included.
+	// included (not under Resume or Poll), redirects and retries included.
 	Requests int
+	// Pending is true when a Poll step ends without error and without the
+	// final response: the operation goes on with the next Poll.
+	Pending bool
 }
 
 // WithHooks adds hooks. In New they observe every operation of the
@@ -166,14 +201,30 @@ func stripQuery(u string) string {
 	return p.Redacted()
 }
 
-func (r *run) started() {
-	var tok string
+// started calls the Context hooks, which may replace r.ctx, then Started.
+// resp is the response that started the operation; nil under Resume and
+// Poll.
+func (r *run) started(resp *http.Response) {
+	if len(r.cfg.hooks) == 0 {
+		return
+	}
+	info := StartInfo{Request: r.req, Response: resp, Method: r.op.Method, URL: r.op.URL,
+		Strategy: r.op.Strategy, PollURL: r.op.PollURL, Status: r.op.Status}
+	for _, h := range r.cfg.hooks {
+		if h.Context != nil {
+			info.Context = r.ctx
+			if ctx := h.Context(info); ctx != nil {
+				r.ctx = ctx
+			}
+		}
+	}
+	info.Context = r.ctx
 	for _, h := range r.cfg.hooks {
 		if h.Started != nil {
-			if tok == "" {
-				tok = r.token()
+			if info.Token == "" {
+				info.Token = r.token()
 			}
-			h.Started(StartInfo{Request: r.req, Strategy: r.op.Strategy, PollURL: r.op.PollURL, Status: r.op.Status, Token: tok})
+			h.Started(info)
 		}
 	}
 }
@@ -185,7 +236,7 @@ func (r *run) polled(resp *http.Response, body []byte, notFound bool) {
 			continue
 		}
 		if info == nil {
-			info = &PollInfo{Attempt: r.polls, StatusCode: resp.StatusCode, Status: r.op.Status,
+			info = &PollInfo{Context: r.ctx, Attempt: r.polls, StatusCode: resp.StatusCode, Status: r.op.Status,
 				ServiceStatus: r.op.ServiceStatus, NotFound: notFound, Response: resp}
 			if f, err := strategies.ParseFields(body); err == nil {
 				info.PercentComplete, info.HasPercentComplete = f.PercentComplete, f.HasPercentComplete
@@ -195,10 +246,10 @@ func (r *run) polled(resp *http.Response, body []byte, notFound bool) {
 	}
 }
 
-func (r *run) done(err error) {
+func (r *run) done(err error, pending bool) {
 	for _, h := range r.cfg.hooks {
 		if h.Done != nil {
-			h.Done(DoneInfo{Status: r.op.Status, Err: err, Elapsed: time.Since(r.start), Requests: r.requests})
+			h.Done(DoneInfo{Context: r.ctx, Status: r.op.Status, Err: err, Elapsed: time.Since(r.start), Requests: r.requests, Pending: pending})
 		}
 	}
 }

@@ -311,3 +311,147 @@ func TestHooksConcurrent(t *testing.T) {
 		t.Errorf("Done called %d times, want 8", done)
 	}
 }
+
+type hkCtxKey struct{}
+
+// hkCtxRT records, for each request lro sends, its method and path and the
+// value the Context hooks put in its context.
+type hkCtxRT struct {
+	mu   sync.Mutex
+	base http.RoundTripper
+	seen []string
+}
+
+func (rt *hkCtxRT) RoundTrip(req *http.Request) (*http.Response, error) {
+	rt.mu.Lock()
+	rt.seen = append(rt.seen, fmt.Sprintf("%s %s %v", req.Method, req.URL.Path, req.Context().Value(hkCtxKey{})))
+	rt.mu.Unlock()
+	return rt.base.RoundTrip(req)
+}
+
+// hkCtxHooks returns hooks whose Context appends tag to the context's
+// value, and which log what each hook sees in its Info's Context.
+func hkCtxHooks(l *hkLog, tag string) lro.Hooks {
+	return lro.Hooks{
+		Context: func(i lro.StartInfo) context.Context {
+			prev, _ := i.Context.Value(hkCtxKey{}).(string)
+			l.add("%s context %s %s prev=%q req=%t resp=%t token=%q", tag, i.Method, i.URL, prev, i.Request != nil, i.Response != nil, i.Token)
+			return context.WithValue(i.Context, hkCtxKey{}, prev+tag)
+		},
+		Started: func(i lro.StartInfo) { l.add("%s started %v", tag, i.Context.Value(hkCtxKey{})) },
+		Polled:  func(i lro.PollInfo) { l.add("%s polled %v", tag, i.Context.Value(hkCtxKey{})) },
+		Waiting: func(i lro.WaitInfo) { l.add("%s waiting %v", tag, i.Context.Value(hkCtxKey{})) },
+		Done: func(i lro.DoneInfo) {
+			l.add("%s done %v %s pending=%t err=%t", tag, i.Context.Value(hkCtxKey{}), i.Status, i.Pending, i.Err != nil)
+		},
+	}
+}
+
+// The Context hook runs first; its context reaches every request of the
+// operation and every later hook, chained across hook sets in their order.
+func TestHooksContext(t *testing.T) {
+	t.Parallel()
+	rt := &hkCtxRT{base: hkMock("")}
+	var l hkLog
+	var initial *http.Response
+	tr := lro.New(rt, lro.WithPollInterval(time.Millisecond), lro.WithHooks(hkCtxHooks(&l, "B")),
+		lro.WithHooks(lro.Hooks{Context: func(i lro.StartInfo) context.Context { initial = i.Response; return nil }}))
+	ctx := lro.WithOptions(context.Background(), lro.WithHooks(hkCtxHooks(&l, "A")))
+	resp, err := tr.RoundTrip(tkReq(t, http.MethodPut, "https://svc.test/res/1?api-version=1", "").WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tkBody(t, resp), `{"name":"res1"}`; got != want {
+		t.Errorf("body = %s, want %s", got, want)
+	}
+	if initial == nil || initial.StatusCode != 201 || initial.Header.Get("Operation-Location") == "" {
+		t.Errorf("StartInfo.Response = %v, want the initial 201", initial)
+	}
+	wantSeen := []string{"PUT /res/1 <nil>", "GET /ops/1 AB", "GET /ops/1 AB", "GET /res/1 AB"}
+	if !reflect.DeepEqual(rt.seen, wantSeen) {
+		t.Errorf("requests:\n got %q\nwant %q", rt.seen, wantSeen)
+	}
+	want := []string{
+		`A context PUT https://svc.test/res/1?api-version=1 prev="" req=true resp=true token=""`,
+		`B context PUT https://svc.test/res/1?api-version=1 prev="A" req=true resp=true token=""`,
+		"A started AB", "B started AB",
+		"A waiting AB", "B waiting AB", "A polled AB", "B polled AB",
+		"A waiting AB", "B waiting AB", "A polled AB", "B polled AB",
+		"A done AB Succeeded pending=false err=false", "B done AB Succeeded pending=false err=false",
+	}
+	if got := l.get(); !reflect.DeepEqual(got, want) {
+		t.Errorf("events:\n got %q\nwant %q", got, want)
+	}
+}
+
+// Resume and each Poll step call Context with the token's method and URL
+// and no request; a Poll step that leaves the operation running ends Pending.
+func TestHooksContextResumeAndPoll(t *testing.T) {
+	t.Parallel()
+	mt := hkMock("")
+	resp, err := lro.New(mt).RoundTrip(tkReq(t, http.MethodPut, "https://svc.test/res/1", "").
+		WithContext(lro.WithoutPolling(context.Background())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := lro.ResumeToken(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &hkCtxRT{base: mt}
+	var l hkLog
+	tr := lro.New(rt, lro.WithPollInterval(time.Millisecond), lro.WithHooks(hkCtxHooks(&l, "P")))
+	for step := 1; ; step++ {
+		res, err := tr.Poll(context.Background(), tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Done {
+			res.Response.Body.Close()
+			break
+		}
+		if step == 5 {
+			t.Fatal("Poll not done after 5 steps")
+		}
+		tok = res.Token
+	}
+	want := []string{
+		`P context PUT https://svc.test/res/1 prev="" req=false resp=false token=""`, "P started P", "P polled P",
+		"P done P InProgress pending=true err=false",
+		`P context PUT https://svc.test/res/1 prev="" req=false resp=false token=""`, "P started P", "P polled P",
+		"P done P Succeeded pending=true err=false",
+		`P context PUT https://svc.test/res/1 prev="" req=false resp=false token=""`, "P started P",
+		"P done P Succeeded pending=false err=false",
+	}
+	if got := l.get(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Poll events:\n got %q\nwant %q", got, want)
+	}
+	if want := []string{"GET /ops/1 P", "GET /ops/1 P", "GET /res/1 P"}; !reflect.DeepEqual(rt.seen, want) {
+		t.Errorf("Poll requests:\n got %q\nwant %q", rt.seen, want)
+	}
+
+	// Resume: one operation, from a fresh token; the transport's hooks
+	// (P) chain after the request's (R).
+	resp, err = lro.New(mt).RoundTrip(tkReq(t, http.MethodPut, "https://svc.test/res/1", "").
+		WithContext(lro.WithoutPolling(context.Background())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err = lro.ResumeToken(resp); err != nil {
+		t.Fatal(err)
+	}
+	var lr hkLog
+	ctx := lro.WithOptions(context.Background(), lro.WithHooks(hkCtxHooks(&lr, "R")))
+	resp, err = tr.Resume(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	ev := lr.get()
+	if got, want := ev[0], `R context PUT https://svc.test/res/1 prev="" req=false resp=false token=""`; got != want {
+		t.Errorf("Resume context = %q, want %q", got, want)
+	}
+	if got, want := ev[len(ev)-1], "R done RP Succeeded pending=false err=false"; got != want {
+		t.Errorf("Resume done = %q, want %q", got, want)
+	}
+}

@@ -40,8 +40,8 @@ func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.
 // result. initial's body is intact; peeked is its content when it was read
 // in full.
 func (r *run) complete(initial *http.Response, peeked []byte) (resp *http.Response, err error) {
-	r.started()
-	defer func() { r.done(err) }()
+	r.started(initial)
+	defer func() { r.done(err, false) }()
 
 	op := r.op
 	if op.Status == strategies.Succeeded &&
@@ -267,7 +267,7 @@ func (r *run) wait(d time.Duration, reason WaitReason) error {
 	}
 	for _, h := range r.cfg.hooks {
 		if h.Waiting != nil {
-			h.Waiting(WaitInfo{Attempt: r.polls, Delay: d, Reason: reason})
+			h.Waiting(WaitInfo{Context: r.ctx, Attempt: r.polls, Delay: d, Reason: reason})
 		}
 	}
 	if err := r.ctx.Err(); err != nil || d <= 0 {

@@ -159,8 +159,8 @@ func (t *Transport) Resume(ctx context.Context, token string) (resp *http.Respon
 	if err != nil {
 		return nil, err
 	}
-	r.started()
-	defer func() { r.done(err) }()
+	r.started(nil)
+	defer func() { r.done(err, false) }()
 	if r.op.Status == strategies.Succeeded {
 		if u := r.strat.FinalURL(r.op); u != "" {
 			return r.final(u)
@@ -194,7 +194,7 @@ type PollResult struct {
 // success and the result needs a final GET, Poll returns Status Succeeded
 // with Done false; the next call sends the final GET and returns Done.
 // A failed operation returns Done and an *OperationError.
-func (t *Transport) Poll(ctx context.Context, token string) (PollResult, error) {
+func (t *Transport) Poll(ctx context.Context, token string) (res PollResult, err error) {
 	r, err := t.resumeRun(ctx, token)
 	if err != nil {
 		return PollResult{}, err
@@ -202,6 +202,8 @@ func (t *Transport) Poll(ctx context.Context, token string) (PollResult, error) 
 	cfg := *r.cfg
 	cfg.maxRetries = 0
 	r.cfg = &cfg
+	r.started(nil)
+	defer func() { r.done(err, err == nil && !res.Done) }()
 	if r.op.Status == strategies.Succeeded {
 		if u := r.strat.FinalURL(r.op); u != "" {
 			resp, err := r.final(u)
@@ -215,7 +217,7 @@ func (t *Transport) Poll(ctx context.Context, token string) (PollResult, error) 
 	if err != nil {
 		return PollResult{Status: r.op.Status, Token: token}, err
 	}
-	res := PollResult{Status: r.op.Status, ServiceStatus: r.op.ServiceStatus, Token: r.token()}
+	res = PollResult{Status: r.op.Status, ServiceStatus: r.op.ServiceStatus, Token: r.token()}
 	res.Next, _ = r.nextDelay(last.Header)
 	if !r.op.Status.Terminal() || (r.op.Status == strategies.Succeeded && r.strat.FinalURL(r.op) != "") {
 		return res, nil
