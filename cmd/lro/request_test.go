@@ -248,3 +248,20 @@ func closedPort(t *testing.T) string {
 	ln.Close()
 	return addr
 }
+
+func TestNoWaitWithoutOperation(t *testing.T) {
+	t.Parallel()
+	srv, got := echoServer(t)
+	r := runLro(t, nil, nil, srv.URL+"/x", "-d", "body", "--no-wait")
+	r.wantCode(t, exitOK)
+	<-got
+	if r.stdout != "body" || !strings.Contains(r.stderr, "starts no operation") {
+		t.Errorf("stdout = %q, stderr = %q; want the final body and a note", r.stdout, r.stderr)
+	}
+	r = runLro(t, nil, nil, srv.URL+"/x", "-d", "body", "--no-wait", "--token-only")
+	<-got
+	r.wantCode(t, exitNetwork)
+	if r.stdout != "" || !strings.Contains(r.stderr, "lro: POST answered 200 OK, which starts no operation: no token") {
+		t.Errorf("stdout = %q, stderr = %q; want nothing and the reason", r.stdout, r.stderr)
+	}
+}

@@ -200,14 +200,16 @@ func (s *session) request(ctx context.Context) int {
 func (s *session) noWait(resp *http.Response) int {
 	tok, err := lro.ResumeToken(resp)
 	if err != nil {
+		if errors.Is(err, lro.ErrNotOperation) && !s.c.tokOnly {
+			// Nothing to resume: the response is the final one.
+			if s.disp.mode != silent {
+				s.disp.message("lro: the response starts no operation: it is final")
+			}
+			return s.output(resp)
+		}
 		resp.Body.Close()
 		if errors.Is(err, lro.ErrNotOperation) {
-			if s.c.tokOnly {
-				return s.fail(fmt.Errorf("lro: %s answered %s, which starts no operation: no token", resp.Request.Method, resp.Status))
-			}
-			// Nothing to resume: the response is the final one.
-			s.disp.message("lro: the response starts no operation: it is final")
-			return s.output(resp)
+			return s.fail(fmt.Errorf("lro: %s answered %s, which starts no operation: no token", resp.Request.Method, resp.Status))
 		}
 		return s.fail(err)
 	}
@@ -249,7 +251,7 @@ func (s *session) output(resp *http.Response) int {
 		if errors.As(err, &pe) {
 			return s.withResume(exitNetwork, errText(err), pe.Token)
 		}
-		return s.fail(fmt.Errorf("lro: reading the final body: %w", err))
+		return s.fail(fmt.Errorf("lro: copying the final body: %w", err))
 	}
 	if f, ok := w.(*os.File); ok && s.c.output != "" {
 		if err := f.Close(); err != nil {
@@ -266,11 +268,12 @@ func (s *session) summary(resp *http.Response) {
 		s.disp.finish("")
 		return
 	}
-	status := string(s.done.Status)
-	if status == "" {
-		status = "Done"
+	var line string
+	if st := s.done.Status; st.Terminal() {
+		line = fmt.Sprintf("%s in %s after %d requests", st, fmtElapsed(s.done.Elapsed), s.done.Requests)
+	} else {
+		line = fmt.Sprintf("Stopped waiting after %s and %d requests (last status %s)", fmtElapsed(s.done.Elapsed), s.done.Requests, st)
 	}
-	line := fmt.Sprintf("%s in %s after %d requests", status, fmtElapsed(s.done.Elapsed), s.done.Requests)
 	if resp != nil {
 		line += ": " + resp.Status
 	}
@@ -296,6 +299,10 @@ func (s *session) failed(ctx context.Context, err error) int {
 	switch {
 	case ctx.Err() != nil:
 		s.summary(nil)
+		if tok == "" {
+			s.disp.message("lro: interrupted")
+			return exitInterrupted
+		}
 		return s.withResume(exitInterrupted, "lro: interrupted; the operation goes on (lro never cancels it)", tok)
 	case errors.As(err, &oe):
 		s.summary(nil)

@@ -309,3 +309,20 @@ func TestCredentialsStayScoped(t *testing.T) {
 		})
 	}
 }
+
+func TestCancelWithoutCanceler(t *testing.T) {
+	t.Parallel()
+	srv := lrotest.NewServer()
+	t.Cleanup(srv.Close)
+	u := srv.Start(lrotest.Scenario{Polls: 3})
+	r := runLro(t, nil, nil, "-X", "PUT", u, "--no-wait", "--token-only")
+	r.wantCode(t, exitOK)
+	r = runLro(t, nil, nil, "cancel", strings.TrimSpace(r.stdout))
+	r.wantCode(t, exitNetwork)
+	if !strings.Contains(r.stderr, "this operation's protocol has no way to cancel it") {
+		t.Errorf("stderr = %q", r.stderr)
+	}
+	if n := srv.Count(u); n != 1 {
+		t.Errorf("the operation got %d requests, want only the initial one", n)
+	}
+}
