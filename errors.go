@@ -1,12 +1,9 @@
 package lro
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
-
-	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/lrohttp/lro/strategies"
 )
@@ -42,10 +39,13 @@ type OperationError struct {
 	// Status is the terminal status as the service reported it (Failed,
 	// Canceled, Cancelled, …).
 	Status string
-	// Code and Message come from the monitor body's "error" object, when it
-	// has one.
-	Code    string
-	Message string
+	// Code and Message are the service's error code and message, as the
+	// operation's strategy read them (Azure's "error" object, Google's
+	// canonical code name), when it names one. NumericCode is the service's
+	// numeric code when it has one (Google's google.rpc.Code), else 0.
+	Code        string
+	NumericCode int
+	Message     string
 	// Response is the status-monitor (or poll) response that reported the
 	// failure, with its body readable from the start.
 	Response *http.Response
@@ -132,13 +132,4 @@ func TokenFromError(err error) (string, bool) {
 		return pe.Token, true
 	}
 	return "", false
-}
-
-// DefaultRetryPolicy is go-retryablehttp's DefaultRetryPolicy (connection
-// errors, 429, and 5xx but 501) plus 408 Request Timeout.
-func DefaultRetryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() == nil && err == nil && resp != nil && resp.StatusCode == http.StatusRequestTimeout {
-		return true, nil
-	}
-	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }

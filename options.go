@@ -53,7 +53,6 @@ type config struct {
 	finalStateVia FinalStateVia
 	jar           http.CookieJar
 	chain         []strategies.Strategy
-	claimers      []strategies.Claimer // the strategies of chain that are Claimers
 	checkRetry    retryablehttp.CheckRetry
 	backoff       retryablehttp.Backoff
 	maxRetries    int
@@ -127,24 +126,17 @@ func WithCookieJar(jar http.CookieJar) Option {
 }
 
 // WithStrategies replaces the strategy chain: the strategies, in order of
-// precedence, that may start an operation. Resume and Poll look a token's
-// strategy up by name in this chain. No strategies (the default) means
-// DefaultStrategies. Strategies that implement strategies.Claimer may also
-// start operations from responses the built-in detection lets pass through.
+// precedence, that may start an operation (each decides where it applies;
+// see strategies.Strategy). Resume and Poll look a token's strategy up by
+// name in this chain. No strategies (the default) means DefaultStrategies.
 func WithStrategies(s ...strategies.Strategy) Option {
 	s = append([]strategies.Strategy(nil), s...)
-	var claimers []strategies.Claimer
-	for _, st := range s {
-		if cl, ok := st.(strategies.Claimer); ok {
-			claimers = append(claimers, cl)
-		}
-	}
 	return optionFunc(func(c *config) {
 		if len(s) == 0 {
-			c.chain, c.claimers = DefaultStrategies(), nil
+			c.chain = DefaultStrategies()
 			return
 		}
-		c.chain, c.claimers = s, claimers
+		c.chain = s
 	})
 }
 

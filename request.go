@@ -2,10 +2,12 @@ package lro
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/lrohttp/lro/strategies"
@@ -255,4 +257,71 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		}
 		u, source = next, "redirect Location"
 	}
+}
+
+// attempt sends one request, bounded by the poll timeout. A response it
+// returns has a readable body: the bytes read (a fresh reader over them), or
+// the live body of a streamed 2xx.
+//
+// The poll timeout is not cut short by the operation's deadline (WithMaxWait
+// is checked between requests), so a request in flight may end up to one poll
+// timeout past it. A shorter deadline would fire while answers arrive far more
+// often, and net/http's Transport has a race there: a request canceled just
+// as a bodiless response (a 202 without Content-Length, say) puts its
+// connection back in the idle pool can close that connection under the next
+// request, which then fails with the first one's context error. Seen in
+// TestSoak as another caller's initial request failing with a bare "context
+// deadline exceeded".
+func (r *run) attempt(target, source string, read bool) (*http.Response, []byte, error) {
+	dl := time.Now().Add(r.cfg.pollTimeout)
+	// The deadline bounds a poll until its body is read, but the final GET
+	// only until its headers (or its error body) are: a 2xx body streams to
+	// the caller for as long as it takes. So the final GET's context has no
+	// deadline, only a timer that cancels it until the headers come.
+	var ctx context.Context
+	var cancel context.CancelFunc
+	var timer *time.Timer
+	if read {
+		ctx, cancel = context.WithDeadline(r.ctx, dl)
+	} else {
+		ctx, cancel = context.WithCancel(r.ctx)
+		timer = time.AfterFunc(time.Until(dl), cancel)
+		defer timer.Stop()
+	}
+	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
+	if err != nil {
+		err = r.timedOut(timer, target, err)
+		cancel()
+		return nil, nil, err
+	}
+	if !read && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		if !timer.Stop() { // the timer fired as the headers came
+			resp.Body.Close()
+			cancel()
+			return nil, nil, r.timedOut(timer, target, context.Canceled)
+		}
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, op: r.op, url: target}
+		return resp, nil, nil
+	}
+	defer cancel()
+	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
+	if err != nil {
+		err = r.timedOut(timer, target, err)
+		if !errors.Is(err, ErrBodyTooLarge) {
+			err = fmt.Errorf("lro: reading body of %s: %w", resp.Request.URL.Redacted(), err)
+		}
+		return nil, nil, err
+	}
+	resp.Body = bytesBody(body)
+	return resp, body, nil
+}
+
+// timedOut turns err, from a final GET whose timer fired, into a timeout
+// error (the timer's cancel would read as the caller's). Other errors, and
+// a context the caller ended, pass unchanged.
+func (r *run) timedOut(timer *time.Timer, target string, err error) error {
+	if timer == nil || timer.Stop() || r.ctx.Err() != nil {
+		return err
+	}
+	return fmt.Errorf("lro: GET %s: no answer within the poll timeout (%v): %w", target, r.cfg.pollTimeout, context.DeadlineExceeded)
 }
