@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+
+	"github.com/lrohttp/lro/strategies"
 )
 
 // tokens gives the bearer token of --bearer-env or --token-cmd.
@@ -200,12 +202,10 @@ func (a *authTransport) send(req *http.Request) (*http.Response, error) {
 }
 
 // hostTrusted reports whether host is one of trusted or a subdomain of one,
-// without regard to case, as the library matches WithTrustedHosts.
+// by the rule the library applies to WithTrustedHosts (strategies.HostUnder).
 func hostTrusted(host string, trusted []string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	for _, t := range trusted {
-		t = strings.ToLower(strings.TrimSuffix(t, "."))
-		if t != "" && (host == t || strings.HasSuffix(host, "."+t)) {
+		if strategies.HostUnder(host, t) {
 			return true
 		}
 	}
