@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lrohttp/lro/lrotest"
 )
 
 // TestCancelDuringWait cancels the request's context while the transport
@@ -51,7 +53,7 @@ func TestCancelDuringWait(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tt := &trackedTransport{base: mockService(t, tc.responses)}
+			tt := &lrotest.Recorder{Base: mockService(t, tc.responses)}
 			waiting := make(chan struct{})
 			var once sync.Once
 			h := &Hooks{Waiting: func(w WaitInfo) {
@@ -59,7 +61,7 @@ func TestCancelDuringWait(t *testing.T) {
 					once.Do(func() { close(waiting) })
 				}
 			}}
-			opts := append(append(fastOptions(), tc.opts...), withTestHooks(h))
+			opts := append(append(fastOptions(), tc.opts...), WithHooks(*h))
 			client := &http.Client{Transport: New(tt, opts...)}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -80,10 +82,12 @@ func TestCancelDuringWait(t *testing.T) {
 			if _, ok := TokenFromError(err); !ok {
 				t.Errorf("error %v carries no resume token", err)
 			}
-			if n := len(tt.sent()); n != tc.requests {
+			if n := tt.Count(); n != tc.requests {
 				t.Errorf("sent %d requests, want %d", n, tc.requests)
 			}
-			tt.checkClosed(t)
+			if err := tt.CheckBodies(); err != nil {
+				t.Error(err)
+			}
 		})
 	}
 }
@@ -108,7 +112,7 @@ func TestConcurrentOperations(t *testing.T) {
 		)
 		wantRequests += 2 + 1 + i%3
 	}
-	tt := &trackedTransport{base: mockService(t, responses)}
+	tt := &lrotest.Recorder{Base: mockService(t, responses)}
 	var mu sync.Mutex
 	done := 0
 	h := &Hooks{Done: func(d DoneInfo) {
@@ -118,7 +122,7 @@ func TestConcurrentOperations(t *testing.T) {
 			done++
 		}
 	}}
-	client := &http.Client{Transport: New(tt, append(fastOptions(), withTestHooks(h))...)}
+	client := &http.Client{Transport: New(tt, append(fastOptions(), WithHooks(*h))...)}
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := range n {
@@ -144,11 +148,13 @@ func TestConcurrentOperations(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if got := len(tt.sent()); got != wantRequests {
+	if got := tt.Count(); got != wantRequests {
 		t.Errorf("sent %d requests, want %d", got, wantRequests)
 	}
 	if done != n {
 		t.Errorf("Done reported %d successes, want %d", done, n)
 	}
-	tt.checkClosed(t)
+	if err := tt.CheckBodies(); err != nil {
+		t.Error(err)
+	}
 }

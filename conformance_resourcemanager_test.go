@@ -137,8 +137,8 @@ func cfTwo6k(t *testing.T, e *cfEnv) {
 		"GET "+ops+"/post_location -> 200")
 	want := strings.Repeat("a", 6144)
 	for _, h := range hits[min(1, len(hits)):] {
-		if got := h.url.Query().Get("userContext"); got != want {
-			t.Errorf("%s %s: userContext is %d bytes, want 6144 × 'a'", h.method, h.url.Path, len(got))
+		if got := h.URL.Query().Get("userContext"); got != want {
+			t.Errorf("%s %s: userContext is %d bytes, want 6144 × 'a'", h.Method, h.URL.Path, len(got))
 		}
 	}
 }

@@ -24,15 +24,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lrohttp/lro"
+	"github.com/lrohttp/lro/lrotest"
 )
 
 const (
@@ -93,46 +92,15 @@ func cfServers() (spector, spector45 string, fromEnv bool, where string) {
 }
 
 // cfHit is one request the transport sent, and the status it got.
-type cfHit struct {
-	method string
-	url    *url.URL
-	status int
-}
+type cfHit = lrotest.Sent
 
-// String is "METHOD path -> status" (no query: see the checks on queries).
-func (h cfHit) String() string { return fmt.Sprintf("%s %s -> %d", h.method, h.url.Path, h.status) }
-
-// cfRecorder is the base transport: it records every request lro sends.
-type cfRecorder struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	hits []cfHit
-}
-
-func (r *cfRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := r.base.RoundTrip(req)
-	h := cfHit{method: req.Method, url: req.URL}
-	if err == nil {
-		h.status = resp.StatusCode
-	}
-	r.mu.Lock()
-	r.hits = append(r.hits, h)
-	r.mu.Unlock()
-	return resp, err
-}
-
-func (r *cfRecorder) take() []cfHit {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	h := r.hits
-	r.hits = nil
-	return h
-}
+// cfLine is "METHOD path -> status" (no query: see the checks on queries).
+func cfLine(h cfHit) string { return fmt.Sprintf("%s %s -> %d", h.Method, h.URL.Path, h.Status) }
 
 // cfEnv is what each scenario needs: the server URLs and one client.
 type cfEnv struct {
 	spector, spector45 string
-	rec                *cfRecorder
+	rec                *lrotest.Recorder
 	client             *http.Client // lro over rec
 	plain              *http.Client // no lro, for /.coverage
 }
@@ -158,7 +126,7 @@ func (e *cfEnv) do(t *testing.T, method, rawURL, body string, opts ...lro.Option
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	e.rec.take()
+	e.rec.Take()
 	resp, err := e.client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, rawURL, err)
@@ -168,7 +136,7 @@ func (e *cfEnv) do(t *testing.T, method, rawURL, body string, opts ...lro.Option
 	if err != nil {
 		t.Fatalf("%s %s: reading the body: %v", method, rawURL, err)
 	}
-	return resp.StatusCode, string(data), e.rec.take()
+	return resp.StatusCode, string(data), e.rec.Take()
 }
 
 // cfCheck compares the final status, body and the request sequence.
@@ -187,14 +155,14 @@ func cfCheckSeq(t *testing.T, hits []cfHit, want ...string) {
 	t.Helper()
 	got := make([]string, len(hits))
 	for i, h := range hits {
-		got[i] = h.String()
+		got[i] = cfLine(h)
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests on the wire:\n got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 	for _, h := range hits {
-		if v := h.url.Query()["api-version"]; len(v) > 1 {
-			t.Errorf("%s %s: api-version %d times", h.method, h.url, len(v))
+		if v := h.URL.Query()["api-version"]; len(v) > 1 {
+			t.Errorf("%s %s: api-version %d times", h.Method, h.URL, len(v))
 		}
 	}
 }
@@ -203,8 +171,8 @@ func cfCheckSeq(t *testing.T, hits []cfHit, want ...string) {
 func cfCheckAPIVersion(t *testing.T, hits []cfHit, from int, v string) {
 	t.Helper()
 	for _, h := range hits[min(from, len(hits)):] {
-		if got := h.url.Query()["api-version"]; len(got) != 1 || got[0] != v {
-			t.Errorf("%s %s: api-version %q, want [%s]", h.method, h.url, got, v)
+		if got := h.URL.Query()["api-version"]; len(got) != 1 || got[0] != v {
+			t.Errorf("%s %s: api-version %q, want [%s]", h.Method, h.URL, got, v)
 		}
 	}
 }
@@ -301,7 +269,7 @@ func TestConformance(t *testing.T) {
 
 	cfLock(t, fmt.Sprintf("%x", sha256.Sum256([]byte(spector+" "+spector45)))[:16])
 
-	rec := &cfRecorder{base: base}
+	rec := &lrotest.Recorder{Base: base}
 	e := &cfEnv{
 		spector:   spector,
 		spector45: spector45,

@@ -167,7 +167,7 @@ func TestGuaranteeRefusedURLs(t *testing.T) {
 			plain := relServer(t)
 			base := tlsSrv.Client().Transport.(*http.Transport).Clone()
 			t.Cleanup(base.CloseIdleConnections)
-			counter := &relCounter{base: base}
+			counter := &lrotest.Recorder{Base: base}
 			tr := lro.New(counter, relFast()...)
 			u := tlsSrv.Start(tc.sc(tlsSrv, plain))
 			_, _, err := relDo(context.Background(), tr, http.MethodPost, u, relSecrets)
@@ -183,8 +183,8 @@ func TestGuaranteeRefusedURLs(t *testing.T) {
 					t.Errorf("%s %s sent to the plain-http server", r.Method, r.URL)
 				}
 			}
-			if n := counter.open(); n != 0 {
-				t.Errorf("%d response bodies left open", n)
+			if err := counter.CheckBodies(); err != nil {
+				t.Error(err)
 			}
 		})
 	}

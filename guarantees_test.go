@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,37 +19,6 @@ import (
 	"github.com/lrohttp/lro"
 	"github.com/lrohttp/lro/lrotest"
 )
-
-// relCounter is a base transport that counts the response bodies it hands
-// out and the ones closed, so a test sees that every intermediate body was
-// closed.
-type relCounter struct {
-	base           http.RoundTripper
-	opened, closed atomic.Int64
-}
-
-func (c *relCounter) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := c.base.RoundTrip(req)
-	if err == nil && resp != nil && resp.Body != nil {
-		c.opened.Add(1)
-		resp.Body = &relBody{ReadCloser: resp.Body, c: c}
-	}
-	return resp, err
-}
-
-// open is the number of bodies not closed yet.
-func (c *relCounter) open() int64 { return c.opened.Load() - c.closed.Load() }
-
-type relBody struct {
-	io.ReadCloser
-	c    *relCounter
-	once sync.Once
-}
-
-func (b *relBody) Close() error {
-	b.once.Do(func() { b.c.closed.Add(1) })
-	return b.ReadCloser.Close()
-}
 
 // relHTTP is a loopback http.Transport whose idle connections are closed
 // when the test ends, so goleak in TestMain sees no connection goroutine.
@@ -277,7 +245,7 @@ func TestGuaranteeFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := relServer(t)
-			counter := &relCounter{base: relHTTP(t)}
+			counter := &lrotest.Recorder{Base: relHTTP(t)}
 			tr := lro.New(counter, relFast(tc.opts...)...)
 			u := srv.Start(tc.sc)
 			start := time.Now()
@@ -286,8 +254,8 @@ func TestGuaranteeFaults(t *testing.T) {
 				t.Errorf("took %v, want at most %v", d, tc.maxTime)
 			}
 			relCheck(t, tr, tc.want, status, body, err)
-			if n := counter.open(); n != 0 {
-				t.Errorf("%d of %d response bodies left open", n, counter.opened.Load())
+			if err := counter.CheckBodies(); err != nil {
+				t.Error(err)
 			}
 		})
 	}
@@ -352,7 +320,7 @@ func TestGuaranteeCancel(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := relServer(t)
-			counter := &relCounter{base: relHTTP(t)}
+			counter := &lrotest.Recorder{Base: relHTTP(t)}
 			opts := append([]lro.Option{lro.WithPollInterval(time.Millisecond), lro.WithPollTimeout(time.Minute)}, tc.opts...)
 			tr := lro.New(counter, opts...)
 			fastest := time.Hour
@@ -384,8 +352,8 @@ func TestGuaranteeCancel(t *testing.T) {
 			if fastest > 50*time.Millisecond {
 				t.Errorf("returned %v after the cancel at best, want < 50ms", fastest)
 			}
-			if n := counter.open(); n != 0 {
-				t.Errorf("%d response bodies left open", n)
+			if err := counter.CheckBodies(); err != nil {
+				t.Error(err)
 			}
 		})
 	}

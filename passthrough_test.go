@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/lrohttp/lro/lrotest"
 )
 
 // TestPeekedBodiesIntact checks that a PUT or PATCH 200/201 whose body the
@@ -69,7 +71,7 @@ func checkPassThrough(t *testing.T, method string, status int, body []byte, know
 		}
 		return resp, nil
 	})
-	tt := &trackedTransport{base: base}
+	tt := &lrotest.Recorder{Base: base}
 	req, _ := http.NewRequest(method, "https://svc.example.com/res", strings.NewReader("{}"))
 	resp, err := New(tt, fastOptions()...).RoundTrip(req)
 	if err != nil {
@@ -82,10 +84,12 @@ func checkPassThrough(t *testing.T, method string, status int, body []byte, know
 	if !bytes.Equal(got, body) {
 		t.Errorf("got %d bytes, want the %d sent byte for byte", len(got), len(body))
 	}
-	if n := len(tt.sent()); n != 1 {
+	if n := tt.Count(); n != 1 {
 		t.Errorf("sent %d requests, want 1", n)
 	}
-	tt.checkClosed(t)
+	if err := tt.CheckBodies(); err != nil {
+		t.Error(err)
+	}
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -103,17 +107,19 @@ func TestResultReadIsFreshReader(t *testing.T) {
 		{Match: "POST https://svc.example.com/res", Status: 202, Headers: map[string]string{"Location": "/status/1"}},
 		{Match: "GET https://svc.example.com/status/1", Status: 200, Body: mustString(result)},
 	})
-	tt := &trackedTransport{base: mock}
+	tt := &lrotest.Recorder{Base: mock}
 	req, _ := http.NewRequest(http.MethodPost, "https://svc.example.com/res", nil)
 	resp, err := New(tt, fastOptions()...).RoundTrip(req)
 	if err != nil {
 		t.Fatalf("RoundTrip: %v", err)
 	}
-	sent := tt.sent()
-	if len(sent) != 2 || resp.Request != sent[1] {
+	sent := tt.Sent()
+	if len(sent) != 2 || resp.Request != sent[1].Request {
 		t.Fatalf("resp.Request = %v, want the poll (of %d requests)", requestLine(resp.Request), len(sent))
 	}
-	tt.checkClosed(t) // the poll's own body is closed before the caller reads
+	if err := tt.CheckBodies(); err != nil { // the poll's own body is closed before the caller reads
+		t.Error(err)
+	}
 	if got := readAndClose(t, resp.Body); !bytes.Equal(got, result) {
 		t.Errorf("got %d bytes, want the %d bytes of the last poll", len(got), len(result))
 	}

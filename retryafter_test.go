@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/lrohttp/lro/lrotest"
 )
 
 func TestRetryAfterParser(t *testing.T) {
@@ -107,7 +109,7 @@ func TestRetryAfterUsedByTransport(t *testing.T) {
 				{Match: "PUT https://svc.example.com/res", Status: 201, Headers: initial},
 				{Match: "GET https://svc.example.com/ops/1", Status: 200, Headers: poll, Body: []byte(`{"status":"Running"}`)},
 			})
-			tt := &trackedTransport{base: mock}
+			tt := &lrotest.Recorder{Base: mock}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			stopAt := 0
@@ -121,7 +123,7 @@ func TestRetryAfterUsedByTransport(t *testing.T) {
 					cancel()
 				}
 			}}
-			opts := append(fastOptions(), withTestHooks(h))
+			opts := append(fastOptions(), WithHooks(*h))
 			if tc.maxDelay > 0 {
 				opts = append(opts, WithMaxDelay(tc.maxDelay))
 			}
@@ -145,10 +147,12 @@ func TestRetryAfterUsedByTransport(t *testing.T) {
 			if w.Delay < tc.min || w.Delay > tc.max || w.Reason != tc.reason {
 				t.Errorf("wait %d: got %v (%s), want %v..%v (%s)", stopAt, w.Delay, w.Reason, tc.min, tc.max, tc.reason)
 			}
-			if want := 1 + stopAt; len(tt.sent()) != want {
-				t.Errorf("sent %d requests, want %d", len(tt.sent()), want)
+			if want := 1 + stopAt; tt.Count() != want {
+				t.Errorf("sent %d requests, want %d", tt.Count(), want)
 			}
-			tt.checkClosed(t)
+			if err := tt.CheckBodies(); err != nil {
+				t.Error(err)
+			}
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lrohttp/lro/lrotest"
 	"github.com/lrohttp/lro/strategies"
 )
 
@@ -34,9 +35,9 @@ func TestScenarios(t *testing.T) {
 }
 
 func runScenario(t *testing.T, sc *scenario) {
-	tt := &trackedTransport{base: mockService(t, sc.Responses)}
+	tt := &lrotest.Recorder{Base: mockService(t, sc.Responses)}
 	rec := &hookRecorder{}
-	opts := append(fastOptions(), withTestHooks(rec.hooks()))
+	opts := append(fastOptions(), WithHooks(*rec.hooks()))
 	opts = append(opts, sc.Options.options(t)...)
 	client := &http.Client{Transport: New(tt, opts...), CheckRedirect: noRedirects}
 
@@ -61,9 +62,11 @@ func runScenario(t *testing.T, sc *scenario) {
 	if resp != nil {
 		got = readAndClose(t, resp.Body)
 	}
-	sent := tt.sent()
+	sent := tt.Sent()
 	checkRequests(t, sent, sc.Expect.Requests)
-	tt.checkClosed(t)
+	if err := tt.CheckBodies(); err != nil {
+		t.Error(err)
+	}
 	checkWaits(t, rec, sc.Expect.Waits)
 
 	if want := sc.Expect.Error; want != nil {
@@ -95,7 +98,7 @@ func runScenario(t *testing.T, sc *scenario) {
 	}
 	// resp.Request is the request that produced the final response: the
 	// last one sent.
-	if len(sent) > 0 && resp.Request != sent[len(sent)-1] {
+	if len(sent) > 0 && resp.Request != sent[len(sent)-1].Request {
 		t.Errorf("resp.Request is %v, want the last request sent (%s %s)", requestLine(resp.Request), sent[len(sent)-1].Method, sent[len(sent)-1].URL)
 	}
 }
@@ -114,33 +117,33 @@ func requestLine(r *http.Request) string {
 	return r.Method + " " + r.URL.String()
 }
 
-func checkRequests(t *testing.T, sent []*http.Request, want []expectedRequest) {
+func checkRequests(t *testing.T, sent []lrotest.Sent, want []expectedRequest) {
 	t.Helper()
 	if len(sent) != len(want) {
 		var lines []string
 		for _, r := range sent {
-			lines = append(lines, requestLine(r))
+			lines = append(lines, requestLine(r.Request))
 		}
 		t.Errorf("sent %d requests, want %d:\n\t%s", len(sent), len(want), strings.Join(lines, "\n\t"))
 	}
 	for i := range min(len(sent), len(want)) {
 		g, w := sent[i], want[i]
 		if g.Method != w.Method || !sameURL(g.URL, w.URL) {
-			t.Errorf("request %d: got %s, want %s %s", i, requestLine(g), w.Method, w.URL)
+			t.Errorf("request %d: got %s, want %s %s", i, requestLine(g.Request), w.Method, w.URL)
 		}
 		for k, v := range w.Headers {
 			if got := g.Header.Get(k); got != v {
-				t.Errorf("request %d (%s): header %s = %q, want %q", i, requestLine(g), k, got, v)
+				t.Errorf("request %d (%s): header %s = %q, want %q", i, requestLine(g.Request), k, got, v)
 			}
 		}
 		for _, k := range w.Present {
 			if g.Header.Get(k) == "" {
-				t.Errorf("request %d (%s): header %s missing, want it", i, requestLine(g), k)
+				t.Errorf("request %d (%s): header %s missing, want it", i, requestLine(g.Request), k)
 			}
 		}
 		for _, k := range w.Absent {
 			if v := g.Header.Values(k); len(v) > 0 {
-				t.Errorf("request %d (%s): header %s = %q, want none", i, requestLine(g), k, v)
+				t.Errorf("request %d (%s): header %s = %q, want none", i, requestLine(g.Request), k, v)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/lrohttp/lro"
+	"github.com/lrohttp/lro/lrotest"
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/location"
 )
@@ -126,12 +127,13 @@ func TestCancel(t *testing.T) {
 			t.Parallel()
 			mt := httpmock.NewMockTransport()
 			mt.RegisterResponder(http.MethodPost, "https://svc.test/res/1", tkAnswer(202, ``, "Location", "https://svc.test/ops/1"))
-			var rec tkRecorder
-			mt.RegisterResponder(http.MethodPost, "https://svc.test/ops/1/cancel", rec.wrap(tkAnswer(tt.answer, `{"error":{"code":"Conflict"}}`)))
-			mt.RegisterResponder(http.MethodDelete, "https://svc.test/ops/1/cancel", rec.wrap(tkAnswer(tt.answer, ``)))
-			tr := lro.New(mt, lro.WithStrategies(tt.strategy))
+			mt.RegisterResponder(http.MethodPost, "https://svc.test/ops/1/cancel", tkAnswer(tt.answer, `{"error":{"code":"Conflict"}}`))
+			mt.RegisterResponder(http.MethodDelete, "https://svc.test/ops/1/cancel", tkAnswer(tt.answer, ``))
+			rec := &lrotest.Recorder{Base: mt}
+			tr := lro.New(rec, lro.WithStrategies(tt.strategy))
 			tok := tkStart(t, tr, tkReq(t, http.MethodPost, "https://svc.test/res/1", "").
 				WithContext(lro.WithOptions(context.Background(), lro.WithStrategies(tt.strategy))))
+			rec.Take() // the initial request
 			err := tr.Cancel(context.Background(), tok)
 			switch {
 			case tt.wantErr != nil:
@@ -146,8 +148,17 @@ func TestCancel(t *testing.T) {
 			case err != nil:
 				t.Errorf("Cancel: %v", err)
 			}
-			if got := len(rec.reqs); got != tt.wantCalls {
-				t.Errorf("cancel requests = %d, want %d", got, tt.wantCalls)
+			sent := rec.Take()
+			if got := len(sent); got != tt.wantCalls {
+				t.Errorf("cancel requests = %d (%v), want %d", got, sent, tt.wantCalls)
+			}
+			for _, s := range sent {
+				if s.URL.String() != "https://svc.test/ops/1/cancel" {
+					t.Errorf("cancel sent %v, want a request to https://svc.test/ops/1/cancel", s)
+				}
+			}
+			if err := rec.CheckBodies(); err != nil {
+				t.Error(err)
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/lrohttp/lro"
+	"github.com/lrohttp/lro/lrotest"
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/location"
 )
@@ -51,16 +52,16 @@ func TestResumeFromAnotherTransport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var rec tkRecorder
 			mt := httpmock.NewMockTransport()
-			mt.RegisterResponder(tt.method, "https://svc.test/res/1", rec.wrap(tt.initial))
-			mt.RegisterResponder(http.MethodGet, "https://svc.test/ops/1", rec.wrap(tt.polls))
-			mt.RegisterResponder(http.MethodGet, "https://svc.test/res/1", rec.wrap(tkAnswer(200, `{"name":"res1"}`)))
+			mt.RegisterResponder(tt.method, "https://svc.test/res/1", tt.initial)
+			mt.RegisterResponder(http.MethodGet, "https://svc.test/ops/1", tt.polls)
+			mt.RegisterResponder(http.MethodGet, "https://svc.test/res/1", tkAnswer(200, `{"name":"res1"}`))
+			rec := &lrotest.Recorder{Base: mt}
 
-			tok := tkStart(t, lro.New(mt), tkReq(t, tt.method, "https://svc.test/res/1", ""))
+			tok := tkStart(t, lro.New(rec), tkReq(t, tt.method, "https://svc.test/res/1", ""))
 			stored := string([]byte(tok)) // as if saved to disk
 
-			resp, err := lro.New(mt, lro.WithPollInterval(time.Millisecond)).Resume(context.Background(), stored)
+			resp, err := lro.New(rec, lro.WithPollInterval(time.Millisecond)).Resume(context.Background(), stored)
 			if err != nil {
 				t.Fatalf("Resume: %v", err)
 			}
@@ -70,8 +71,11 @@ func TestResumeFromAnotherTransport(t *testing.T) {
 			if got := tkBody(t, resp); got != tt.wantBody {
 				t.Errorf("body = %s, want %s", got, tt.wantBody)
 			}
-			if got := rec.lines(); !reflect.DeepEqual(got, tt.wantReqs) {
+			if got := rec.Lines(); !reflect.DeepEqual(got, tt.wantReqs) {
 				t.Errorf("requests:\n got %q\nwant %q", got, tt.wantReqs)
+			}
+			if err := rec.CheckBodies(); err != nil {
+				t.Error(err)
 			}
 		})
 	}
@@ -81,19 +85,23 @@ func TestResumeFromAnotherTransport(t *testing.T) {
 // from the base transport.
 func TestResumeSendsNoOriginalHeaders(t *testing.T) {
 	t.Parallel()
-	var rec tkRecorder
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodPost, "https://svc.test/res/1", tkAnswer(202, ``, "Location", "https://svc.test/ops/1"))
-	mt.RegisterResponder(http.MethodGet, "https://svc.test/ops/1", rec.wrap(tkAnswer(200, `{}`)))
+	mt.RegisterResponder(http.MethodGet, "https://svc.test/ops/1", tkAnswer(200, `{}`))
+	rec := &lrotest.Recorder{Base: mt}
 	req := tkReq(t, http.MethodPost, "https://svc.test/res/1", "")
 	req.Header.Set("Authorization", "Bearer x")
 	tok := tkStart(t, mt, req)
-	resp, err := lro.New(mt).Resume(context.Background(), tok)
+	resp, err := lro.New(rec).Resume(context.Background(), tok)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if got := rec.reqs[0].Header.Get("Authorization"); got != "" {
+	sent := rec.Sent()
+	if len(sent) != 1 || sent[0].Method != http.MethodGet || sent[0].URL.String() != "https://svc.test/ops/1" {
+		t.Fatalf("sent %v, want one poll of https://svc.test/ops/1", sent)
+	}
+	if got := sent[0].Header.Get("Authorization"); got != "" {
 		t.Errorf("resumed poll carries Authorization %q", got)
 	}
 }

@@ -1,6 +1,6 @@
 package lro_test
 
-// Helpers of hooks_test.go, token_test.go and claim_test.go: a mocked
+// Helpers of hooks_test.go, claim_test.go and the token_*_test.go files: a mocked
 // service on one httpmock.MockTransport per test.
 
 import (
@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -38,31 +37,6 @@ func tkSeq(rs ...httpmock.Responder) httpmock.Responder {
 		i := int(n.Add(1)) - 1
 		return rs[min(i, len(rs)-1)](req)
 	}
-}
-
-// tkRecorder records the requests a mock received, headers included.
-type tkRecorder struct {
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func (r *tkRecorder) wrap(next httpmock.Responder) httpmock.Responder {
-	return func(req *http.Request) (*http.Response, error) {
-		r.mu.Lock()
-		r.reqs = append(r.reqs, req.Clone(req.Context()))
-		r.mu.Unlock()
-		return next(req)
-	}
-}
-
-func (r *tkRecorder) lines() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, q := range r.reqs {
-		out = append(out, q.Method+" "+q.URL.String())
-	}
-	return out
 }
 
 // tkDecode returns the JSON inside a token (not checking it).
