@@ -76,7 +76,7 @@ func (c *config) start(req *http.Request, resp *http.Response) (strategies.Strat
 		}
 		op, err := s.Start(&in.init)
 		if err == nil && op != nil {
-			err = checkStart(s, &in.init, op)
+			err = c.checkStart(s, &in.init, op)
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -122,24 +122,24 @@ func maxURLLen(u *url.URL) int {
 }
 
 // checkStart applies to a new operation's URLs the checks every request
-// gets (checkURL: no https-to-http downgrade), so that a polling header lro
+// gets (checkURL: no https-to-http downgrade, the URL policy), so that a polling header lro
 // would refuse counts as invalid there, where the chain can still try the
 // next strategy, rather than at the first poll. An invalid Location beside
 // a valid polling URL is dropped, as monitor strategies drop one that does
 // not parse.
-func checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
+func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
 	o := origin{url: init.URL}
 	if u, err := url.Parse(op.PollURL); err == nil {
 		source := "polling URL"
 		if h, ok := s.(interface{ Header() string }); ok { // monitor, location
 			source = h.Header()
 		}
-		if err := checkURL(&o, u, source); err != nil {
+		if err := c.checkURL(&o, u, source); err != nil {
 			return err
 		}
 	}
 	if op.Location != "" {
-		if u, err := url.Parse(op.Location); err != nil || checkURL(&o, u, "Location") != nil {
+		if u, err := url.Parse(op.Location); err != nil || c.checkURL(&o, u, "Location") != nil {
 			op.Location = ""
 		}
 	}

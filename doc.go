@@ -31,10 +31,14 @@
 // and the request's context). Those requests are fresh GETs with the
 // caller's context and no body; the caller's request is never modified or
 // sent again. They carry the caller's headers except body, conditional and
-// idempotency headers, and credentials (Authorization, Cookie,
-// Proxy-Authorization) go only to the original host, its subdomains and
-// WithTrustedHosts. lro follows redirects on its own polls, since the
-// http.Client that called it cannot see them. The response RoundTrip returns
+// idempotency headers; a host other than the original one, its subdomains
+// and WithTrustedHosts gets only the safe ones (WithSafeHeaders: Accept,
+// User-Agent, trace context, client request ids), never a credential or API
+// key. URLs that point at link-local or cloud metadata addresses, or at
+// loopback or private ones from an origin outside that range, are refused
+// with ErrForbiddenURL (WithAllowedHosts; docs/security.md). lro follows
+// redirects on its own polls, since the http.Client that called it cannot
+// see them. The response RoundTrip returns
 // may come from another URL than req's; its Request field is the request
 // that produced it. RoundTrip interprets responses: an operation that ends
 // Failed or Canceled returns an *OperationError, and a poll that fails

@@ -12,9 +12,14 @@ import (
 // errors.Is finds them, through *url.Error too.
 var (
 	// ErrInvalidURL: a polling, result or redirect URL lro will not use
-	// (it does not parse, is not http or https, or downgrades https to
-	// http). Errors wrapping it are *strategies.URLError.
+	// (it does not parse, is not http or https, downgrades https to http,
+	// or the URL policy forbids it). Errors wrapping it are
+	// *strategies.URLError or *ForbiddenURLError.
 	ErrInvalidURL = strategies.ErrInvalidURL
+	// ErrForbiddenURL: a URL the server named points at an address the
+	// URL policy refuses (see WithAllowedHosts). Errors wrapping it are
+	// *ForbiddenURLError, and wrap ErrInvalidURL too.
+	ErrForbiddenURL = errors.New("lro: forbidden URL")
 	// ErrMaxWait: the operation outlived WithMaxWait.
 	ErrMaxWait = errors.New("lro: operation exceeded its maximum wait")
 	// ErrRetriesExhausted: a transient poll failure lasted past

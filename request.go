@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"time"
@@ -61,11 +62,8 @@ func hasPrefixFold(s, prefix string) bool {
 	return true
 }
 
-// credentialHeaders go only to the original host, its subdomains and
-// trusted hosts.
-var credentialHeaders = [...]string{"Authorization", "Cookie", "Proxy-Authorization"}
-
-// trusted reports whether credentials may go to host u.
+// trusted reports whether all the original headers, credentials included,
+// may go to host u.
 func (c *config) trusted(o *origin, u *url.URL) bool {
 	h := asciiLower(u.Hostname())
 	if isDomainOrSubdomain(h, asciiLower(o.url.Hostname())) {
@@ -103,20 +101,10 @@ func asciiLower(s string) string {
 	}, s)
 }
 
-// isCredential reports whether key names a credential header in any case:
-// a header set without canonicalization (h["authorization"]) is sent as is.
-func isCredential(key string) bool {
-	for _, k := range credentialHeaders {
-		if strings.EqualFold(key, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // checkURL refuses URLs the operation must not follow: schemes other than
-// http and https, and a step down from https to http.
-func checkURL(o *origin, u *url.URL, source string) error {
+// http and https, a step down from https to http, and targets the URL
+// policy forbids (checkTarget).
+func (c *config) checkURL(o *origin, u *url.URL, source string) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return &strategies.URLError{Source: source, URL: u.Redacted(), Reason: "scheme is not http or https"}
 	}
@@ -126,12 +114,12 @@ func checkURL(o *origin, u *url.URL, source string) error {
 	if o.url.Scheme == "https" && u.Scheme == "http" {
 		return &strategies.URLError{Source: source, URL: u.Redacted(), Reason: "refusing to downgrade from https to http"}
 	}
-	return nil
+	return c.checkTarget(o, u, source)
 }
 
 // newRequest builds a GET of u: a fresh request with ctx, no body, the
-// original headers minus body, conditional and idempotency ones, and minus
-// credentials when u's host is not trusted; the original api-version when u
+// original headers minus body, conditional and idempotency ones, and only
+// the safe ones (foreignHeader) when u's host is not trusted; the original api-version when u
 // is on the original host and lacks one; and the jar's cookies.
 func (c *config) newRequest(ctx context.Context, o *origin, method string, u *url.URL) *http.Request {
 	sameHost := strings.EqualFold(u.Host, o.url.Host)
@@ -151,7 +139,7 @@ func (c *config) newRequest(ctx context.Context, o *origin, method string, u *ur
 	trusted := c.trusted(o, u)
 	h := make(http.Header, len(o.header))
 	for k, v := range o.header {
-		if !skipHeader(k) && (trusted || !isCredential(k)) {
+		if !skipHeader(k) && (trusted || c.foreignHeader(k)) {
 			h[k] = v
 		}
 	}
@@ -222,12 +210,29 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		o.lastTarget, o.lastURL = target, u
 	}
 	for hops := 0; ; hops++ {
-		if err := checkURL(o, u, source); err != nil {
+		if err := c.checkURL(o, u, source); err != nil {
 			return nil, err
 		}
-		req := c.newRequest(ctx, o, method, u)
+		var guard *dialGuard
+		rctx := ctx
+		if c.needsGuard(o, u) {
+			guard = &dialGuard{c: c, o: o, u: u, source: source}
+			rctx = httptrace.WithClientTrace(ctx, guard.trace())
+		}
+		req := c.newRequest(rctx, o, method, u)
+		if guard != nil {
+			guard.proxied = proxiedFunc(base, req)
+		}
 		*n++
 		resp, err := base.RoundTrip(req)
+		if guard != nil {
+			if ferr := guard.err.Load(); ferr != nil {
+				if resp != nil && resp.Body != nil {
+					resp.Body.Close() // not drained: nothing of it is read
+				}
+				return nil, ferr
+			}
+		}
 		if err != nil {
 			return nil, &url.Error{Op: "Get", URL: u.Redacted(), Err: err}
 		}

@@ -60,6 +60,9 @@ func (t *Transport) resumeRun(ctx context.Context, token string) (*run, error) {
 		return nil, err
 	}
 	cfg := configFor(&t.cfg, ctx)
+	if err := cfg.checkToken(op); err != nil {
+		return nil, err
+	}
 	s := lookupStrategy(cfg.chain, op.Strategy)
 	if s == nil {
 		return nil, fmt.Errorf("%w: strategy %q is not in the transport's chain", ErrInvalidToken, op.Strategy)
