@@ -91,10 +91,21 @@ func classifyAddr(a netip.Addr) addrClass {
 // literal (with its zone), or an IPv4 address in one of the forms that C
 // resolvers accept (2852039166, 0xa9.0xfe.0xa9.0xfe, 0251.0376.43518).
 func hostAddr(host string) (netip.Addr, bool) {
-	if a, err := netip.ParseAddr(host); err == nil {
-		return a, true
+	if strings.IndexByte(host, ':') >= 0 || allDigitsOrDots(host) { // else ParseAddr fails, allocating its error
+		if a, err := netip.ParseAddr(host); err == nil {
+			return a, true
+		}
 	}
 	return parseInetAton(host)
+}
+
+func allDigitsOrDots(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // parseInetAton parses s as inet_aton(3) does: one to four parts, each
@@ -104,6 +115,12 @@ func parseInetAton(s string) (netip.Addr, bool) {
 	s = strings.TrimSuffix(s, ".")
 	if s == "" || len(s) > 64 {
 		return netip.Addr{}, false
+	}
+	for i := 0; i < len(s); i++ { // most names: no allocation
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == 'x' || c == 'X' || c == '.') {
+			return netip.Addr{}, false
+		}
 	}
 	parts := strings.Split(s, ".")
 	if len(parts) > 4 {
