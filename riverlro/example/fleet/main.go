@@ -73,7 +73,12 @@ func runFleet(n, w, conc int, seed uint64) error {
 	if err != nil {
 		return err
 	}
+	var printed time.Time
 	err = f.waitDone(ctx, n, 10*time.Minute, func(c map[string]int, total int) {
+		if time.Since(printed) < time.Second && !(total >= n && c["running"] == 0) {
+			return
+		}
+		printed = time.Now()
 		fmt.Printf("  %5.1fs  stored %d/%d  running %d  succeeded %d  failed %d\n",
 			time.Since(start).Seconds(), total, n, c["running"], c["succeeded"], c["failed"])
 	})
@@ -100,6 +105,6 @@ func runFleet(n, w, conc int, seed uint64) error {
 		}
 		return fmt.Errorf("%d outcomes wrong", len(rep.Problems))
 	}
-	fmt.Println("fleet: every operation has exactly one outcome, the right one; no initial request or final GET was sent twice")
+	fmt.Println("fleet: every operation has exactly one outcome, the right one; no initial request or final GET was sent twice, and no operation had two requests in flight at once")
 	return nil
 }
