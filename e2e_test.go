@@ -11,6 +11,7 @@ import (
 
 	"github.com/lrohttp/lro"
 	"github.com/lrohttp/lro/lrotest"
+	"github.com/lrohttp/lro/strategies"
 )
 
 // TestEndToEnd runs operations of every lrotest protocol over loopback
@@ -89,8 +90,9 @@ func TestEndToEnd(t *testing.T) {
 				if !errors.As(err, &oe) {
 					t.Fatalf("got %v, %v; want an *OperationError", resp, err)
 				}
-				if oe.Status != tc.errStatus || oe.Code != tc.errCode {
-					t.Errorf("got Status %q Code %q, want %q %q", oe.Status, oe.Code, tc.errStatus, tc.errCode)
+				if oe.ServiceStatus != tc.errStatus || oe.Status != strategies.ParseStatus(tc.errStatus) || oe.Code != tc.errCode {
+					t.Errorf("got Status %q ServiceStatus %q Code %q, want %q %q %q", oe.Status, oe.ServiceStatus, oe.Code,
+						strategies.ParseStatus(tc.errStatus), tc.errStatus, tc.errCode)
 				}
 				if b, _ := io.ReadAll(oe.Response.Body); len(b) == 0 {
 					t.Errorf("OperationError.Response has an empty body, want the service's answer")

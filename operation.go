@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/lrohttp/lro/strategies"
@@ -29,6 +31,11 @@ type run struct {
 
 	sr    strategies.Response // what Update reads, reused by every poll
 	timer *time.Timer         // the wait between polls, reused
+
+	// The last fetch's streak of answers with the same error status: how
+	// many, and since when (for the ResponseError it may become).
+	streak      int
+	streakSince time.Time
 }
 
 func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.Request, o origin, s strategies.Strategy, op *strategies.Operation) *run {
@@ -114,13 +121,28 @@ func (r *run) poll() (*http.Response, []byte, error) {
 // for the caller and only other bodies are read. On ErrRetriesExhausted with
 // a response, resp and body are the last answer.
 func (r *run) fetch(target, source string, read bool) (resp *http.Response, body []byte, err error) {
+	first := time.Now()
+	r.streak, r.streakSince = 0, first
 	for attempt := 0; ; attempt++ {
+		sent := time.Now()
+		prev := 0
+		if resp != nil {
+			prev = resp.StatusCode
+		}
 		resp, body, err = r.attempt(target, source, read)
+		switch {
+		case resp == nil:
+			r.streak = 0
+		case resp.StatusCode == prev && r.streak > 0:
+			r.streak++
+		default:
+			r.streak, r.streakSince = 1, sent
+		}
 		if err != nil && (errors.Is(err, ErrInvalidURL) || errors.Is(err, ErrBodyTooLarge) || errors.Is(err, ErrTooManyRedirects)) {
 			return nil, nil, err
 		}
 		if err != nil && !time.Now().Before(r.deadline) {
-			return nil, nil, ErrMaxWait
+			return nil, nil, r.maxWaitError()
 		}
 		retry, _ := r.cfg.checkRetry(r.ctx, resp, err)
 		if !retry {
@@ -128,7 +150,7 @@ func (r *run) fetch(target, source string, read bool) (resp *http.Response, body
 		}
 		if attempt >= r.cfg.maxRetries {
 			if err != nil {
-				return nil, nil, fmt.Errorf("%w: %w", ErrRetriesExhausted, err)
+				return nil, nil, &retryError{url: target, attempts: attempt + 1, elapsed: time.Since(first), last: err}
 			}
 			return resp, body, ErrRetriesExhausted
 		}
@@ -173,7 +195,7 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	}
 	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
 	if err != nil {
-		err = r.timedOut(timer, target, err)
+		err = r.timedOut(ctx, timer, target, err)
 		cancel()
 		return nil, nil, err
 	}
@@ -181,7 +203,7 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 		if !timer.Stop() { // the timer fired as the headers came
 			resp.Body.Close()
 			cancel()
-			return nil, nil, r.timedOut(timer, target, context.Canceled)
+			return nil, nil, r.timedOut(ctx, timer, target, context.Canceled)
 		}
 		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, op: r.op, url: target}
 		return resp, nil, nil
@@ -189,9 +211,12 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	defer cancel()
 	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
 	if err != nil {
-		err = r.timedOut(timer, target, err)
+		if te, ok := r.timedOut(ctx, timer, target, err).(*pollTimeoutError); ok {
+			te.reading = true
+			return nil, nil, te
+		}
 		if !errors.Is(err, ErrBodyTooLarge) {
-			err = fmt.Errorf("lro: reading body of %s: %w", resp.Request.URL.Redacted(), err)
+			err = &readError{url: resp.Request.URL.Redacted(), err: err}
 		}
 		return nil, nil, err
 	}
@@ -211,15 +236,21 @@ func (r *run) final(target string) (*http.Response, error) {
 	return resp, nil
 }
 
-// timedOut turns err, from a final GET whose timer fired, into a timeout
-// error (the timer's cancel would read as the caller's). Other errors, and
-// a context the caller ended, pass unchanged.
-func (r *run) timedOut(timer *time.Timer, target string, err error) error {
-	if timer == nil || timer.Stop() || r.ctx.Err() != nil {
+// timedOut turns err, from a request whose poll timeout fired (ctx's
+// deadline, or the final GET's timer), into a *pollTimeoutError (the timer's
+// cancel would read as the caller's). Other errors, and a context the caller
+// ended, pass unchanged.
+func (r *run) timedOut(ctx context.Context, timer *time.Timer, target string, err error) error {
+	if r.ctx.Err() != nil {
 		return err
 	}
-	return fmt.Errorf("lro: GET %s: no answer within the poll timeout (%v): %w", target, r.cfg.pollTimeout, context.DeadlineExceeded)
+	if timer != nil && timer.Stop() || timer == nil && ctx.Err() == nil {
+		return err
+	}
+	return &pollTimeoutError{url: target, timeout: r.cfg.pollTimeout}
 }
+
+func (e *pollTimeoutError) Unwrap() error { return context.DeadlineExceeded }
 
 // cancelBody is a final GET's body: it releases the GET's context when the
 // caller closes it, and a failed read (the connection cut mid-body, say)
@@ -236,7 +267,7 @@ func (b *cancelBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && err != io.EOF {
 		tok, _ := encodeToken(b.op)
-		err = &PollError{URL: b.url, Token: tok, Err: err}
+		err = &PollError{URL: b.url, Token: tok, Err: &readError{url: b.url, err: err}}
 	}
 	return n, err
 }
@@ -263,7 +294,7 @@ func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
 // operation's deadline fails at once with ErrMaxWait.
 func (r *run) wait(d time.Duration, reason WaitReason) error {
 	if time.Now().Add(d).After(r.deadline) {
-		return ErrMaxWait
+		return r.maxWaitError()
 	}
 	for _, h := range r.cfg.hooks {
 		if h.Waiting != nil {
@@ -297,8 +328,16 @@ func (r *run) token() string {
 	return tok
 }
 
+func (r *run) maxWaitError() error {
+	return fmt.Errorf("%w (%v)", ErrMaxWait, r.cfg.maxWait)
+}
+
 func (r *run) pollError(err error) error {
-	return &PollError{URL: r.op.PollURL, Token: r.token(), Err: err}
+	e := &PollError{URL: r.op.PollURL, Token: r.token(), Err: err}
+	if clientTimedOut(r.req, r.ctx, err) {
+		e.hint = clientTimeoutHint
+	}
+	return e
 }
 
 // fetchError types a failed fetch: an error status becomes a ResponseError
@@ -308,14 +347,47 @@ func (r *run) fetchError(phase string, resp *http.Response, body []byte, err err
 		return r.pollError(err)
 	}
 	resp.Body = bytesBody(body)
-	return &ResponseError{Phase: phase, StatusCode: resp.StatusCode, Response: resp, Token: r.token(), Err: err}
+	e := &ResponseError{Phase: phase, StatusCode: resp.StatusCode, Response: resp, Token: r.token(), Err: err,
+		Attempts: max(r.streak, 1)}
+	if r.streak > 1 {
+		e.Elapsed = time.Since(r.streakSince)
+	}
+	if f, perr := strategies.ParseFields(body); perr == nil {
+		e.Code, e.Message = f.ErrorCode, f.ErrorMessage
+	}
+	switch {
+	case phase == "poll" && resp.StatusCode == http.StatusNotFound && !r.visible && r.cfg.notFoundGrace > 0:
+		e.why = fmt.Sprintf("still not found when the not-found grace (%v) ran out", r.cfg.notFoundGrace)
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		if names := r.withheld(resp.Request.URL); names != "" {
+			e.why = fmt.Sprintf("lro withheld the original request's %s from %s, which is not the original host; "+
+				"if that host should get them, name it in WithTrustedHosts", names, resp.Request.URL.Hostname())
+		}
+	}
+	return e
+}
+
+// withheld names the credential headers of the original request that lro
+// kept off requests to u ("Authorization", "Authorization and Cookie"), or
+// "" when there were none or u's host is trusted.
+func (r *run) withheld(u *url.URL) string {
+	if len(r.o.header) == 0 || r.cfg.trusted(&r.o, u) {
+		return ""
+	}
+	var names []string
+	for _, k := range credentialHeaders {
+		for h := range r.o.header {
+			if strings.EqualFold(h, k) {
+				names = append(names, k)
+				break
+			}
+		}
+	}
+	return strings.Join(names, " and ")
 }
 
 func (r *run) operationError(last *http.Response, body []byte) error {
-	e := &OperationError{Status: r.op.ServiceStatus, Response: last, Token: r.token()}
-	if e.Status == "" {
-		e.Status = string(r.op.Status)
-	}
+	e := &OperationError{Status: r.op.Status, ServiceStatus: r.op.ServiceStatus, Response: last, Token: r.token()}
 	if f, err := strategies.ParseFields(body); err == nil {
 		e.Code, e.Message = f.ErrorCode, f.ErrorMessage
 	}
