@@ -2,9 +2,12 @@ package lro
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/lrohttp/lro/strategies"
 )
 
 const (
@@ -58,21 +61,30 @@ type replayBody struct {
 }
 
 // replay64, replay256 and smallReplay are a replayBody with room for a
-// small body: one allocation, not two, for the bodies a pass-through PUT or
-// PATCH must have peeked, sized to the Content-Length when it is known.
+// small body, and for the initial response strategies read: one allocation,
+// not three, for the bodies a pass-through PUT or PATCH must have peeked,
+// sized to the Content-Length when it is known.
 type replay64 struct {
 	replayBody
+	in    initial
 	small [64]byte
 }
 
 type replay256 struct {
 	replayBody
+	in    initial
 	small [256]byte
 }
 
 type smallReplay struct {
 	replayBody
+	in    initial
 	small [smallPeek]byte
+}
+
+type largeReplay struct {
+	replayBody
+	in initial
 }
 
 // smallPeek is the body length (the read seeing EOF included) that peekBody
@@ -96,34 +108,37 @@ func (b *replayBody) Close() error { return b.rest.Close() }
 // peekBody reads up to peekLimit bytes of resp's body and puts them back in
 // front of the rest, so the caller still reads it byte for byte. It returns
 // the bytes when they are the whole body, and nil otherwise (and for
-// http.NoBody, which it leaves in place).
-func peekBody(resp *http.Response) []byte {
+// http.NoBody, which it leaves in place); and room for the initial response
+// as strategies see it, allocated with the replay.
+func peekBody(resp *http.Response) ([]byte, *initial) {
 	if resp.Body == http.NoBody {
-		return nil // nothing to read, nothing to put back
+		return nil, &initial{} // nothing to read, nothing to put back
 	}
 	var rb *replayBody
 	var buf []byte
+	var in *initial
 	switch n := resp.ContentLength; {
 	case n >= 0 && n < 64:
 		sr := &replay64{}
-		rb, buf = &sr.replayBody, sr.small[:0]
+		rb, buf, in = &sr.replayBody, sr.small[:0], &sr.in
 	case n >= 0 && n < 256:
 		sr := &replay256{}
-		rb, buf = &sr.replayBody, sr.small[:0]
+		rb, buf, in = &sr.replayBody, sr.small[:0], &sr.in
 	case n < smallPeek: // -1 (unknown) included
 		sr := &smallReplay{}
-		rb, buf = &sr.replayBody, sr.small[:0]
+		rb, buf, in = &sr.replayBody, sr.small[:0], &sr.in
 	default:
-		rb = &replayBody{}
+		sr := &largeReplay{}
+		rb, in = &sr.replayBody, &sr.in
 	}
 	// One byte over the limit: a body of exactly peekLimit bytes is whole.
 	buf, complete, err := readInto(buf, resp.Body, resp.ContentLength, peekLimit+1)
 	rb.buf, rb.err, rb.rest = buf, err, resp.Body
 	resp.Body = rb
 	if !complete {
-		return nil
+		return nil, in
 	}
-	return buf
+	return buf, in
 }
 
 // readStatusBody reads all of a status body, up to limit bytes, and closes
@@ -167,3 +182,29 @@ func bytesBody(b []byte) io.ReadCloser {
 type bytesReadCloser struct{ bytes.Reader }
 
 func (*bytesReadCloser) Close() error { return nil }
+
+// cancelBody is a final GET's body: it releases the GET's context when the
+// caller closes it, and a failed read (the connection cut mid-body, say)
+// returns a *PollError carrying the resume token, so the result can still
+// be fetched with Resume.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+	op     *strategies.Operation
+	url    string
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		tok, _ := encodeToken(b.op)
+		err = &PollError{URL: b.url, Token: tok, Err: &readError{url: b.url, err: err}}
+	}
+	return n, err
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}

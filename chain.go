@@ -2,6 +2,7 @@ package lro
 
 import (
 	"errors"
+	"net/http"
 	"net/url"
 
 	"github.com/lrohttp/lro/strategies"
@@ -32,47 +33,97 @@ func DefaultStrategies() []strategies.Strategy {
 	}
 }
 
-// startOperation asks chain's strategies, in order, to start an operation.
-// op is nil when none applies; err is then the first error a strategy gave,
-// if any.
-func startOperation(chain []strategies.Strategy, init *strategies.Initial) (strategies.Strategy, *strategies.Operation, error) {
-	var errs []error
-	for _, s := range chain {
-		op, err := s.Start(init)
+// start asks the chain, in order, whether resp (the answer to req) starts
+// an operation. The first strategy that Applies and whose Start returns an
+// Operation owns it. The body is peeked (read and put back) only once a
+// strategy applies, so a response no strategy applies to costs nothing.
+// op is nil when resp passes through; its body then reads as it came. err
+// is the first error a strategy gave when none started an operation.
+func (c *config) start(req *http.Request, resp *http.Response) (strategies.Strategy, *strategies.Operation, []byte, error) {
+	var (
+		in     *initial
+		errs   []error
+		peeked []byte
+	)
+	for _, s := range c.chain {
+		if !s.Applies(req.Method, req.URL, resp.StatusCode, resp.Header) {
+			continue
+		}
+		if in == nil {
+			if resp.Body == nil {
+				resp.Body = http.NoBody
+			}
+			peeked, in = peekBody(resp)
+			if !in.fill(c, req, resp, peeked) {
+				return nil, nil, nil, nil // no token could resume it: pass through
+			}
+		}
+		op, err := s.Start(&in.init)
+		if err == nil && op != nil {
+			err = c.checkStart(s, &in.init, op)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if op != nil {
-			if err := checkStart(s, init, op); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			return s, op, nil
+			return s, op, peeked, nil
 		}
 	}
-	return nil, nil, errors.Join(errs...)
+	return nil, nil, nil, errors.Join(errs...)
+}
+
+// initial is what Start reads: the request and its response. Initial and
+// its Response escape to the strategies; peekBody allocates them with the
+// body's replay.
+type initial struct {
+	init strategies.Initial
+	resp strategies.Response
+}
+
+// fill sets in to the initial response as strategies see it. It is false
+// when req's URL is too long for a resume token to hold.
+func (in *initial) fill(c *config, req *http.Request, resp *http.Response, peeked []byte) bool {
+	u := req.URL
+	if u.User != nil { // a token never holds the URL's credentials
+		u2 := *u
+		u2.User = nil
+		u = &u2
+	}
+	if maxURLLen(u) > strategies.MaxURLLength && len(u.String()) > strategies.MaxURLLength {
+		return false
+	}
+	in.init = strategies.Initial{Method: req.Method, URL: u, FinalStateVia: string(c.finalStateVia), Response: &in.resp}
+	in.resp = strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: peeked, URL: u, Initial: true}
+	return true
+}
+
+// maxURLLen bounds len(u.String()) without building it: escaping at most
+// triples a byte. Most URLs are far below MaxURLLength and need no String.
+func maxURLLen(u *url.URL) int {
+	n := len(u.Scheme) + len(u.RawQuery) + len(u.Opaque) + len(u.User.String()) + 8
+	return n + 3*(len(u.Host)+len(u.Path)+len(u.RawPath)+len(u.Fragment)+len(u.RawFragment))
 }
 
 // checkStart applies to a new operation's URLs the checks every request
-// gets (checkURL: no https-to-http downgrade), so that a polling header lro
+// gets (checkURL: no https-to-http downgrade, the URL policy), so that a polling header lro
 // would refuse counts as invalid there, where the chain can still try the
 // next strategy, rather than at the first poll. An invalid Location beside
 // a valid polling URL is dropped, as monitor strategies drop one that does
 // not parse.
-func checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
+func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
 	o := origin{url: init.URL}
 	if u, err := url.Parse(op.PollURL); err == nil {
 		source := "polling URL"
 		if h, ok := s.(interface{ Header() string }); ok { // monitor, location
 			source = h.Header()
 		}
-		if err := checkURL(&o, u, source); err != nil {
+		if err := c.checkURL(&o, u, source); err != nil {
 			return err
 		}
 	}
 	if op.Location != "" {
-		if u, err := url.Parse(op.Location); err != nil || checkURL(&o, u, "Location") != nil {
+		if u, err := url.Parse(op.Location); err != nil || c.checkURL(&o, u, "Location") != nil {
 			op.Location = ""
 		}
 	}

@@ -40,13 +40,10 @@ func TestCredentialScope(t *testing.T) {
 		WithTrustedHosts(tc.trusted...).apply(&c)
 		h := http.Header{"Authorization": {"Bearer x"}, "Cookie": {"a=b"}, "Proxy-Authorization": {"Basic y"}, "X-Other": {"1"}}
 		req := c.newRequest(t.Context(), &origin{url: orig, header: h}, http.MethodGet, target)
-		for _, k := range credentialHeaders {
+		for _, k := range [...]string{"Authorization", "Cookie", "Proxy-Authorization", "X-Other"} {
 			if got := req.Header.Get(k) != ""; got != tc.want {
 				t.Errorf("%s from %s (trusted %v): %s sent %v, want %v", tc.target, tc.orig, tc.trusted, k, got, tc.want)
 			}
-		}
-		if req.Header.Get("X-Other") != "1" {
-			t.Errorf("%s from %s: X-Other dropped, want it kept", tc.target, tc.orig)
 		}
 		if req.URL.Host != target.Host || req.Host != target.Host || req.Method != http.MethodGet || req.Body != nil {
 			t.Errorf("%s: got %s %s (Host %s), want a bodiless GET of the target", tc.target, req.Method, req.URL, req.Host)

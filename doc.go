@@ -7,18 +7,20 @@
 //	resp, err := client.Do(req) // a PUT answered 201 + Operation-Location:
 //	                            // resp is the final GET of the resource
 //
-// RoundTrip detects such a response (package detect), picks the protocol
-// that reads it (package strategies and its subpackages, in the order
-// DefaultStrategies gives), polls until the operation ends, and returns the
-// final response as if the service had answered synchronously. Everything
+// RoundTrip asks its chain of strategies (package strategies and its
+// subpackages, in the order DefaultStrategies gives) whether the response
+// starts an operation: each strategy decides where its protocol applies.
+// The owner's answers drive one poll loop until the operation ends, and
+// RoundTrip returns the final response as if the service had answered
+// synchronously. Everything
 // else passes through untouched. Per-request options travel in the context
 // (WithOptions, WithoutPolling); Hooks (WithHooks, SlogHooks) observe an
 // operation; resume tokens (ResumeToken, Transport.Resume, Transport.Poll,
 // Transport.Cancel) let an operation outlive the process that started it.
 //
 // Users extend the chain with their own strategies (WithStrategies): one
-// that reads a status differently, one that claims responses detection lets
-// pass (strategies.Claimer), or one that can cancel the remote operation
+// that reads a status differently, one for a protocol of their own (its
+// Applies says where), or one that can cancel the remote operation
 // (strategies.Canceler).
 //
 // # Where lro deviates from the http.RoundTripper contract
@@ -29,15 +31,24 @@
 // and the request's context). Those requests are fresh GETs with the
 // caller's context and no body; the caller's request is never modified or
 // sent again. They carry the caller's headers except body, conditional and
-// idempotency headers, and credentials (Authorization, Cookie,
-// Proxy-Authorization) go only to the original host, its subdomains and
-// WithTrustedHosts. lro follows redirects on its own polls, since the
-// http.Client that called it cannot see them. The response RoundTrip returns
+// idempotency headers; a host other than the original one, its subdomains
+// and WithTrustedHosts gets only the safe ones (WithSafeHeaders: Accept,
+// User-Agent, trace context, client request ids), never a credential or API
+// key. URLs that point at link-local or cloud metadata addresses, or at
+// loopback or private ones from an origin outside that range, are refused
+// with ErrForbiddenURL (WithAllowedHosts; docs/security.md). lro follows
+// redirects on its own polls, since the http.Client that called it cannot
+// see them. The response RoundTrip returns
 // may come from another URL than req's; its Request field is the request
 // that produced it. RoundTrip interprets responses: an operation that ends
 // Failed or Canceled returns an *OperationError, and a poll that fails
 // returns a *ResponseError or *PollError, never a response and an error
 // together.
+//
+// Under WithoutPolling, the base transport is sent a shallow copy of req
+// whose context records the Transport's configuration, so that ResumeToken,
+// given the response, asks this Transport's chain; the response is
+// otherwise untouched.
 //
 // Ending the request's context stops waiting; it does not cancel the remote
 // operation. Transport.Cancel does, for strategies that can.
@@ -64,4 +75,24 @@
 // timeout ended the operation). Bound an operation with a context deadline
 // or WithMaxWait instead, or keep the token that Hooks.Started reports
 // before the first wait.
+//
+// # Code map
+//
+// Each file of this package holds one idea:
+//
+//   - transport.go: Transport, New and RoundTrip, the entry point.
+//   - chain.go: the default chain and its order; asking the chain whether a
+//     response starts an operation (Applies, peek, Start).
+//   - poll.go: the poll loop (run), and the one place the strategy's
+//     decision about the result is acted on (decide, act).
+//   - resume.go: ResumeToken, Transport.Resume, Transport.Poll and
+//     Transport.Cancel.
+//   - token.go: the resume token format and its checks.
+//   - retry.go: retry policy, backoff, Retry-After and the poll schedule.
+//   - request.go: building poll requests, credential scope, redirects.
+//   - bodies.go: peeking, reading, draining and replaying bodies.
+//   - options.go, hooks.go, errors.go: options, hooks and errors.
+//
+// Protocols live in strategies/ (one package each); detect/ holds the
+// helpers they share; lrotest/ simulates the services for tests.
 package lro

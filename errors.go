@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
-
 	"github.com/lrohttp/lro/strategies"
 )
 
@@ -18,9 +16,14 @@ import (
 // errors.Is finds them, through *url.Error too.
 var (
 	// ErrInvalidURL: a polling, result or redirect URL lro will not use
-	// (it does not parse, is not http or https, or downgrades https to
-	// http). Errors wrapping it are *strategies.URLError.
+	// (it does not parse, is not http or https, downgrades https to http,
+	// or the URL policy forbids it). Errors wrapping it are
+	// *strategies.URLError or *ForbiddenURLError.
 	ErrInvalidURL = strategies.ErrInvalidURL
+	// ErrForbiddenURL: a URL the server named points at an address the
+	// URL policy refuses (see WithAllowedHosts). Errors wrapping it are
+	// *ForbiddenURLError, and wrap ErrInvalidURL too.
+	ErrForbiddenURL = errors.New("lro: forbidden URL")
 	// ErrMaxWait: the operation outlived WithMaxWait.
 	ErrMaxWait = errors.New("lro: operation exceeded its maximum wait")
 	// ErrRetriesExhausted: a transient poll failure lasted past
@@ -48,10 +51,13 @@ type OperationError struct {
 	// ServiceStatus is the terminal status as the service spelled it
 	// (Failed, Canceled, Cancelled, …).
 	ServiceStatus string
-	// Code and Message come from the monitor body's "error" object, when it
-	// has one.
-	Code    string
-	Message string
+	// Code and Message are the service's error code and message, as the
+	// operation's strategy read them (Azure's "error" object, Google's
+	// canonical code name), when it names one. NumericCode is the service's
+	// numeric code when it has one (Google's google.rpc.Code), else 0.
+	Code        string
+	NumericCode int
+	Message     string
 	// Response is the status-monitor (or poll) response that reported the
 	// failure, with its body readable from the start.
 	Response *http.Response
@@ -263,13 +269,4 @@ func TokenFromError(err error) (string, bool) {
 		return pe.Token, true
 	}
 	return "", false
-}
-
-// DefaultRetryPolicy is go-retryablehttp's DefaultRetryPolicy (connection
-// errors, 429, and 5xx but 501) plus 408 Request Timeout.
-func DefaultRetryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() == nil && err == nil && resp != nil && resp.StatusCode == http.StatusRequestTimeout {
-		return true, nil
-	}
-	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }

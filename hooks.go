@@ -87,7 +87,8 @@ type PollInfo struct {
 	// the status string the service sent, if any.
 	Status        strategies.Status
 	ServiceStatus string
-	// PercentComplete is the monitor body's percentComplete, when
+	// PercentComplete is the progress (0 to 100) the strategy read from
+	// this poll (Azure's percentComplete, Google's progressPercent), when
 	// HasPercentComplete.
 	PercentComplete    float64
 	HasPercentComplete bool
@@ -229,7 +230,7 @@ func (r *run) started(resp *http.Response) {
 	}
 }
 
-func (r *run) polled(resp *http.Response, body []byte, notFound bool) {
+func (r *run) polled(resp *http.Response, notFound bool) {
 	var info *PollInfo
 	for _, h := range r.cfg.hooks {
 		if h.Polled == nil {
@@ -238,8 +239,8 @@ func (r *run) polled(resp *http.Response, body []byte, notFound bool) {
 		if info == nil {
 			info = &PollInfo{Context: r.ctx, Attempt: r.polls, StatusCode: resp.StatusCode, Status: r.op.Status,
 				ServiceStatus: r.op.ServiceStatus, NotFound: notFound, Response: resp}
-			if f, err := strategies.ParseFields(body); err == nil {
-				info.PercentComplete, info.HasPercentComplete = f.PercentComplete, f.HasPercentComplete
+			if !notFound {
+				info.PercentComplete, info.HasPercentComplete = r.op.Progress, r.op.HasProgress
 			}
 		}
 		h.Polled(*info)

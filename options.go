@@ -53,7 +53,6 @@ type config struct {
 	finalStateVia FinalStateVia
 	jar           http.CookieJar
 	chain         []strategies.Strategy
-	claimers      []strategies.Claimer // the strategies of chain that are Claimers
 	checkRetry    retryablehttp.CheckRetry
 	backoff       retryablehttp.Backoff
 	maxRetries    int
@@ -64,6 +63,9 @@ type config struct {
 	maxWait       time.Duration
 	notFoundGrace time.Duration
 	trustedHosts  []string
+	safeHeaders   []string     // WithSafeHeaders
+	sensitive     []string     // WithSensitiveHeaders
+	allowedHosts  []allowEntry // WithAllowedHosts
 	hooks         []*Hooks
 }
 
@@ -127,24 +129,17 @@ func WithCookieJar(jar http.CookieJar) Option {
 }
 
 // WithStrategies replaces the strategy chain: the strategies, in order of
-// precedence, that may start an operation. Resume and Poll look a token's
-// strategy up by name in this chain. No strategies (the default) means
-// DefaultStrategies. Strategies that implement strategies.Claimer may also
-// start operations from responses the built-in detection lets pass through.
+// precedence, that may start an operation (each decides where it applies;
+// see strategies.Strategy). Resume and Poll look a token's strategy up by
+// name in this chain. No strategies (the default) means DefaultStrategies.
 func WithStrategies(s ...strategies.Strategy) Option {
 	s = append([]strategies.Strategy(nil), s...)
-	var claimers []strategies.Claimer
-	for _, st := range s {
-		if cl, ok := st.(strategies.Claimer); ok {
-			claimers = append(claimers, cl)
-		}
-	}
 	return optionFunc(func(c *config) {
 		if len(s) == 0 {
-			c.chain, c.claimers = DefaultStrategies(), nil
+			c.chain = DefaultStrategies()
 			return
 		}
-		c.chain, c.claimers = s, claimers
+		c.chain = s
 	})
 }
 
@@ -232,14 +227,70 @@ func WithNotFoundGrace(d time.Duration) Option {
 	})
 }
 
-// WithTrustedHosts lets Authorization, Cookie and Proxy-Authorization go to
-// these hosts (and their subdomains) too, besides the original request's
-// host and its subdomains. Hosts are names without ports, matched without
-// regard to case.
+// WithTrustedHosts lets all the original request's headers (Authorization,
+// Cookie, API keys...) go to these hosts and their subdomains too, besides
+// the original request's host and its subdomains. Any other host gets only
+// the safe headers (see WithSafeHeaders). Hosts are names without ports,
+// matched without regard to case. Trusting a host does not relax the URL
+// policy (see WithAllowedHosts). None (the default) trusts only the
+// original host.
 func WithTrustedHosts(hosts ...string) Option {
 	hosts = append([]string(nil), hosts...)
 	return optionFunc(func(c *config) {
 		c.trustedHosts = append(c.trustedHosts[:len(c.trustedHosts):len(c.trustedHosts)], hosts...)
+	})
+}
+
+// WithSafeHeaders adds header names (matched without regard to case) that
+// may go to any host, not only to the original host, its subdomains and
+// WithTrustedHosts. A request lro sends to another host carries only safe
+// headers: an allow-list, because a credential header that a deny-list
+// missed would leak on the first poll, whereas a safe header missing from
+// the allow-list only stays off that poll. By default the safe headers are
+// Accept, Accept-Encoding, Accept-Language, User-Agent, trace context
+// (traceparent, tracestate, baggage, B3, X-Amzn-Trace-Id,
+// X-Cloud-Trace-Context) and client request ids (Request-Id, X-Request-Id,
+// X-Correlation-Id, x-ms-client-request-id, x-ms-return-client-request-id,
+// x-ms-useragent). Calls add up.
+func WithSafeHeaders(names ...string) Option {
+	names = append([]string(nil), names...)
+	return optionFunc(func(c *config) {
+		c.safeHeaders = append(c.safeHeaders[:len(c.safeHeaders):len(c.safeHeaders)], names...)
+	})
+}
+
+// WithSensitiveHeaders marks header names (matched without regard to case)
+// as sensitive: they go only to the original host, its subdomains and
+// WithTrustedHosts, even when the default safe list or WithSafeHeaders
+// names them (a User-Agent or request id that embeds a secret, say). lro
+// never logs or prints any header's value, sensitive or not. Calls add up.
+func WithSensitiveHeaders(names ...string) Option {
+	names = append([]string(nil), names...)
+	return optionFunc(func(c *config) {
+		c.sensitive = append(c.sensitive[:len(c.sensitive):len(c.sensitive)], names...)
+	})
+}
+
+// WithAllowedHosts exempts hosts from the URL policy, which otherwise
+// refuses a polling, result or redirect URL that points at a link-local or
+// cloud metadata address (169.254.0.0/16, fe80::/10, metadata.google.internal,
+// fd00:ec2::254, 100.100.100.200...), or at a loopback or private address
+// (127.0.0.0/8, ::1, RFC 1918, RFC 6598, fc00::/7) when the original request's
+// host is not in that range itself. Each entry is a host name (matching its
+// subdomains too, without regard to case), an IP address, or a CIDR prefix
+// ("10.0.0.0/8"); addresses and prefixes match IP literals in URLs and the
+// addresses host names are dialled to. docs/security.md gives the rules and
+// their reasons. Entries that are empty are ignored; calls add up. None (the
+// default) allows nothing beyond the rules.
+func WithAllowedHosts(hosts ...string) Option {
+	var entries []allowEntry
+	for _, h := range hosts {
+		if e, ok := parseAllowEntry(h); ok {
+			entries = append(entries, e)
+		}
+	}
+	return optionFunc(func(c *config) {
+		c.allowedHosts = append(c.allowedHosts[:len(c.allowedHosts):len(c.allowedHosts)], entries...)
 	})
 }
 

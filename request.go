@@ -2,10 +2,13 @@ package lro
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/lrohttp/lro/strategies"
@@ -59,11 +62,8 @@ func hasPrefixFold(s, prefix string) bool {
 	return true
 }
 
-// credentialHeaders go only to the original host, its subdomains and
-// trusted hosts.
-var credentialHeaders = [...]string{"Authorization", "Cookie", "Proxy-Authorization"}
-
-// trusted reports whether credentials may go to host u.
+// trusted reports whether all the original headers, credentials included,
+// may go to host u.
 func (c *config) trusted(o *origin, u *url.URL) bool {
 	h := asciiLower(u.Hostname())
 	if isDomainOrSubdomain(h, asciiLower(o.url.Hostname())) {
@@ -101,20 +101,10 @@ func asciiLower(s string) string {
 	}, s)
 }
 
-// isCredential reports whether key names a credential header in any case:
-// a header set without canonicalization (h["authorization"]) is sent as is.
-func isCredential(key string) bool {
-	for _, k := range credentialHeaders {
-		if strings.EqualFold(key, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // checkURL refuses URLs the operation must not follow: schemes other than
-// http and https, and a step down from https to http.
-func checkURL(o *origin, u *url.URL, source string) error {
+// http and https, a step down from https to http, and targets the URL
+// policy forbids (checkTarget).
+func (c *config) checkURL(o *origin, u *url.URL, source string) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return &strategies.URLError{Source: source, URL: u.Redacted(), Reason: "scheme is not http or https"}
 	}
@@ -124,12 +114,12 @@ func checkURL(o *origin, u *url.URL, source string) error {
 	if o.url.Scheme == "https" && u.Scheme == "http" {
 		return &strategies.URLError{Source: source, URL: u.Redacted(), Reason: "refusing to downgrade from https to http"}
 	}
-	return nil
+	return c.checkTarget(o, u, source)
 }
 
 // newRequest builds a GET of u: a fresh request with ctx, no body, the
-// original headers minus body, conditional and idempotency ones, and minus
-// credentials when u's host is not trusted; the original api-version when u
+// original headers minus body, conditional and idempotency ones, and only
+// the safe ones (foreignHeader) when u's host is not trusted; the original api-version when u
 // is on the original host and lacks one; and the jar's cookies.
 func (c *config) newRequest(ctx context.Context, o *origin, method string, u *url.URL) *http.Request {
 	sameHost := strings.EqualFold(u.Host, o.url.Host)
@@ -149,7 +139,7 @@ func (c *config) newRequest(ctx context.Context, o *origin, method string, u *ur
 	trusted := c.trusted(o, u)
 	h := make(http.Header, len(o.header))
 	for k, v := range o.header {
-		if !skipHeader(k) && (trusted || !isCredential(k)) {
+		if !skipHeader(k) && (trusted || c.foreignHeader(k)) {
 			h[k] = v
 		}
 	}
@@ -220,12 +210,29 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		o.lastTarget, o.lastURL = target, u
 	}
 	for hops := 0; ; hops++ {
-		if err := checkURL(o, u, source); err != nil {
+		if err := c.checkURL(o, u, source); err != nil {
 			return nil, err
 		}
-		req := c.newRequest(ctx, o, method, u)
+		var guard *dialGuard
+		rctx := ctx
+		if c.needsGuard(o, u) {
+			guard = &dialGuard{c: c, o: o, u: u, source: source}
+			rctx = httptrace.WithClientTrace(ctx, guard.trace())
+		}
+		req := c.newRequest(rctx, o, method, u)
+		if guard != nil {
+			guard.proxied = proxiedFunc(base, req)
+		}
 		*n++
 		resp, err := base.RoundTrip(req)
+		if guard != nil {
+			if ferr := guard.err.Load(); ferr != nil {
+				if resp != nil && resp.Body != nil {
+					resp.Body.Close() // not drained: nothing of it is read
+				}
+				return nil, ferr
+			}
+		}
 		if err != nil {
 			return nil, &url.Error{Op: "Get", URL: u.Redacted(), Err: err}
 		}
@@ -255,4 +262,78 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		}
 		u, source = next, "redirect Location"
 	}
+}
+
+// attempt sends one request, bounded by the poll timeout. A response it
+// returns has a readable body: the bytes read (a fresh reader over them), or
+// the live body of a streamed 2xx.
+//
+// The poll timeout is not cut short by the operation's deadline (WithMaxWait
+// is checked between requests), so a request in flight may end up to one poll
+// timeout past it. A shorter deadline would fire while answers arrive far more
+// often, and net/http's Transport has a race there: a request canceled just
+// as a bodiless response (a 202 without Content-Length, say) puts its
+// connection back in the idle pool can close that connection under the next
+// request, which then fails with the first one's context error. Seen in
+// TestSoak as another caller's initial request failing with a bare "context
+// deadline exceeded".
+func (r *run) attempt(target, source string, read bool) (*http.Response, []byte, error) {
+	dl := time.Now().Add(r.cfg.pollTimeout)
+	// The deadline bounds a poll until its body is read, but the final GET
+	// only until its headers (or its error body) are: a 2xx body streams to
+	// the caller for as long as it takes. So the final GET's context has no
+	// deadline, only a timer that cancels it until the headers come.
+	var ctx context.Context
+	var cancel context.CancelFunc
+	var timer *time.Timer
+	if read {
+		ctx, cancel = context.WithDeadline(r.ctx, dl)
+	} else {
+		ctx, cancel = context.WithCancel(r.ctx)
+		timer = time.AfterFunc(time.Until(dl), cancel)
+		defer timer.Stop()
+	}
+	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
+	if err != nil {
+		err = r.timedOut(ctx, timer, target, err)
+		cancel()
+		return nil, nil, err
+	}
+	if !read && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		if !timer.Stop() { // the timer fired as the headers came
+			resp.Body.Close()
+			cancel()
+			return nil, nil, r.timedOut(ctx, timer, target, context.Canceled)
+		}
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, op: r.op, url: target}
+		return resp, nil, nil
+	}
+	defer cancel()
+	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
+	if err != nil {
+		if te, ok := r.timedOut(ctx, timer, target, err).(*pollTimeoutError); ok {
+			te.reading = true
+			return nil, nil, te
+		}
+		if !errors.Is(err, ErrBodyTooLarge) {
+			err = &readError{url: resp.Request.URL.Redacted(), err: err}
+		}
+		return nil, nil, err
+	}
+	resp.Body = bytesBody(body)
+	return resp, body, nil
+}
+
+// timedOut turns err, from a request whose poll timeout fired (ctx's
+// deadline, or the final GET's timer), into a *pollTimeoutError (the timer's
+// cancel would read as the caller's). Other errors, and a context the caller
+// ended, pass unchanged.
+func (r *run) timedOut(ctx context.Context, timer *time.Timer, target string, err error) error {
+	if r.ctx.Err() != nil {
+		return err
+	}
+	if timer != nil && timer.Stop() || timer == nil && ctx.Err() == nil {
+		return err
+	}
+	return &pollTimeoutError{url: target, timeout: r.cfg.pollTimeout}
 }

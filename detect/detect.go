@@ -1,16 +1,10 @@
-// Package detect decides whether a response starts a long-running operation.
-// It does no I/O: it reads a status code, headers and, when asked to, bytes the
-// transport peeked from the body.
-//
-// The rules, in order:
-//  1. Responses other than 200, 201 and 202 pass through (errors, 204, 3xx).
-//  2. A 202 with Operation-Location, Azure-AsyncOperation or Location starts
-//     an operation, whatever the method.
-//  3. A 200 or 201 with Operation-Location or Azure-AsyncOperation starts one.
-//     A 201 with only Location is a created resource, not an operation.
-//  4. A PUT or PATCH answered 200 or 201 with none of those headers may start
-//     one: its body decides (see StartsByBody).
-//  5. Everything else passes through, a 202 without a header among them.
+// Package detect holds the helpers strategies use to decide whether a
+// response starts a long-running operation: status classes, header tests,
+// the rules of the body peek, and sniffing a peeked body's shape. It decides
+// nothing itself: each strategy owns its applicability (see
+// strategies.Strategy), and the default chain's order is written once, in
+// lro.DefaultStrategies. Nothing here does I/O or allocates, except
+// StartsByBody and InitialState, which parse JSON.
 package detect
 
 import (
@@ -27,56 +21,70 @@ const (
 	HeaderLocation            = "Location"
 )
 
-var (
-	canonAAO = http.CanonicalHeaderKey(HeaderAzureAsyncOperation)
-	canonOL  = http.CanonicalHeaderKey(HeaderOperationLocation)
-)
+// PeekLimit is the most bytes the transport peeks of an initial response's
+// body before Start: a body is handed to Start only when it is this long or
+// shorter, and is nil otherwise (too long to parse; the strategy then
+// decides from status and headers alone). The caller reads the body byte
+// for byte all the same.
+const PeekLimit = 64 << 10
 
-// Kind is what Classify decided. The zero value is None.
-type Kind uint8
-
-const (
-	// None: the response is not an operation; pass it through.
-	None Kind = iota
-	// Headers: the response starts an operation by its headers.
-	Headers
-	// Body: the response starts an operation if its body has a
-	// non-terminal provisioningState.
-	Body
-)
-
-// Classify applies rules 1 to 5 to a response's method, status and headers.
-func Classify(method string, status int, h http.Header) Kind {
-	switch status {
-	case http.StatusAccepted:
-		if has(h, canonOL) || has(h, canonAAO) || has(h, HeaderLocation) {
-			return Headers
-		}
-		return None
-	case http.StatusOK, http.StatusCreated:
-		if has(h, canonOL) || has(h, canonAAO) {
-			return Headers
-		}
-		if method == http.MethodPut || method == http.MethodPatch {
-			return Body
-		}
-	}
-	return None
+// MayStart reports whether status is one a status-monitor or Location
+// operation can start with: 200 OK, 201 Created or 202 Accepted. Errors,
+// 204 and 3xx never start one.
+func MayStart(status int) bool {
+	return status == http.StatusOK || status == http.StatusCreated || status == http.StatusAccepted
 }
 
-// has reports whether h has a non-empty key. It indexes the map with the
-// canonical form of key (computed once, below) to stay allocation-free.
-func has(h http.Header, key string) bool {
+// Success reports whether status is 2xx with a body to read: 200 to 299
+// except 204 No Content.
+func Success(status int) bool {
+	return status >= 200 && status <= 299 && status != http.StatusNoContent
+}
+
+// HasHeader reports whether h has a non-empty value for key. key must be in
+// canonical form (http.CanonicalHeaderKey), so that the lookup does not
+// allocate: "Operation-Location" and "Location" are; "Azure-AsyncOperation"
+// is "Azure-Asyncoperation".
+func HasHeader(h http.Header, key string) bool {
 	v := h[key]
 	return len(v) > 0 && v[0] != ""
 }
 
+// IsRead reports whether method only reads: GET and HEAD answer with a
+// resource's state and never start an operation of a body-detected protocol
+// (a GET of an operation's own URL returns the operation).
+func IsRead(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
+}
+
+// LooksLikeObject reports whether body's first byte after white space opens
+// a JSON object. It reads no further.
+func LooksLikeObject(body []byte) bool {
+	for _, c := range body {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// Mentions reports whether body contains quoted, a JSON string with its
+// quotes, as a cheap test before parsing: a body that never mentions a
+// protocol's key word is not the protocol's.
+func Mentions(body []byte, quoted string) bool {
+	return bytes.Contains(body, []byte(quoted))
+}
+
 var provisioningState = []byte(`"provisioningState"`)
 
-// StartsByBody reports whether a peeked body of a Body response starts an
-// operation: it must be a JSON object whose properties.provisioningState is a
-// non-terminal string. A body that is not JSON, was cut short by the peek
-// limit, or has no such field does not; the response passes through.
+// StartsByBody reports whether a peeked body starts an ARM provisioningState
+// operation: it must be a JSON object whose properties.provisioningState is
+// a non-terminal string. A body that is not JSON, was cut short by the peek
+// limit, or has no such field does not.
 func StartsByBody(body []byte) bool {
 	// Most bodies never mention the field: skip the JSON decoder for them.
 	if !bytes.Contains(body, provisioningState) {
@@ -86,21 +94,17 @@ func StartsByBody(body []byte) bool {
 	return err == nil && f.HasProvisioningState && !strategies.ParseStatus(f.ProvisioningState).Terminal()
 }
 
-// InitialState reads the state an initial response's body declares: its
-// "status", else its properties.provisioningState. ok is false when the body
-// declares neither (or is not JSON); the operation is then in progress.
+// InitialState reads the state an Azure initial response's body declares:
+// its "status", else its properties.provisioningState (see
+// strategies.Fields.State). ok is false when the body declares neither (or
+// is not JSON); the operation is then in progress.
 func InitialState(body []byte) (st strategies.Status, service string, ok bool) {
 	if len(body) == 0 {
 		return "", "", false
 	}
 	f, err := strategies.ParseFields(body)
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", "", false
-	case f.HasStatus:
-		return strategies.ParseStatus(f.Status), f.Status, true
-	case f.HasProvisioningState:
-		return strategies.ParseStatus(f.ProvisioningState), f.ProvisioningState, true
 	}
-	return "", "", false
+	return f.State()
 }

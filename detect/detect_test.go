@@ -7,46 +7,38 @@ import (
 	"github.com/lrohttp/lro/strategies"
 )
 
-func TestClassify(t *testing.T) {
+func TestHelpers(t *testing.T) {
 	t.Parallel()
-	hdr := func(kv ...string) http.Header {
-		h := http.Header{}
-		for i := 0; i < len(kv); i += 2 {
-			h.Set(kv[i], kv[i+1])
-		}
-		return h
-	}
-	const u = "https://svc.example.com/ops/1"
-	tests := []struct {
-		method string
-		status int
-		h      http.Header
-		want   Kind
+	h := http.Header{"Operation-Location": {"https://h/op"}, "Location": {""}}
+	checks := []struct {
+		name      string
+		got, want bool
 	}{
-		{"PUT", 202, hdr("Operation-Location", u), Headers},
-		{"POST", 202, hdr("Azure-AsyncOperation", u), Headers},
-		{"DELETE", 202, hdr("Location", u), Headers},
-		{"GET", 202, hdr("location", u), Headers},
-		{"POST", 202, nil, None},
-		{"POST", 202, hdr("Operation-Location", ""), None},
-		{"PUT", 201, hdr("Operation-Location", u), Headers},
-		{"POST", 200, hdr("Azure-AsyncOperation", u), Headers},
-		{"PUT", 201, hdr("Location", u), Body},
-		{"POST", 201, hdr("Location", u), None},
-		{"PUT", 200, nil, Body},
-		{"PATCH", 201, nil, Body},
-		{"POST", 200, nil, None},
-		{"DELETE", 200, nil, None},
-		{"GET", 200, nil, None},
-		{"PUT", 204, hdr("Operation-Location", u), None},
-		{"PUT", 302, hdr("Location", u), None},
-		{"PUT", 303, hdr("Operation-Location", u), None},
-		{"PUT", 400, hdr("Operation-Location", u), None},
-		{"POST", 500, hdr("Azure-AsyncOperation", u), None},
+		{"MayStart(200)", MayStart(200), true},
+		{"MayStart(201)", MayStart(201), true},
+		{"MayStart(202)", MayStart(202), true},
+		{"MayStart(204)", MayStart(204), false},
+		{"MayStart(303)", MayStart(303), false},
+		{"MayStart(400)", MayStart(400), false},
+		{"Success(200)", Success(200), true},
+		{"Success(299)", Success(299), true},
+		{"Success(204)", Success(204), false},
+		{"Success(302)", Success(302), false},
+		{"HasHeader(Operation-Location)", HasHeader(h, HeaderOperationLocation), true},
+		{"HasHeader(empty Location)", HasHeader(h, HeaderLocation), false},
+		{"HasHeader(absent)", HasHeader(h, http.CanonicalHeaderKey(HeaderAzureAsyncOperation)), false},
+		{"IsRead(GET)", IsRead("GET"), true},
+		{"IsRead(HEAD)", IsRead("HEAD"), true},
+		{"IsRead(POST)", IsRead("POST"), false},
+		{"LooksLikeObject(space {)", LooksLikeObject([]byte(" \n{\"a\":1}")), true},
+		{"LooksLikeObject([)", LooksLikeObject([]byte(`[{}]`)), false},
+		{"LooksLikeObject(empty)", LooksLikeObject(nil), false},
+		{"Mentions", Mentions([]byte(`{"kind":"compute#operation"}`), `"compute#operation"`), true},
+		{"Mentions unquoted", Mentions([]byte(`{"x":"compute#operations"}`), `"compute#operation"`), false},
 	}
-	for _, tc := range tests {
-		if got := Classify(tc.method, tc.status, tc.h); got != tc.want {
-			t.Errorf("Classify(%s, %d, %v) = %d, want %d", tc.method, tc.status, tc.h, got, tc.want)
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %t, want %t", c.name, c.got, c.want)
 		}
 	}
 }

@@ -111,6 +111,47 @@ func bodyStart(body []byte) string {
 	return strconv.Quote(string(body[:bodyStartLen])) + "…"
 }
 
+// State is the state an Azure body declares: its "status", else its
+// properties.provisioningState, with the string as sent. ok is false when it
+// declares neither.
+func (f *Fields) State() (st Status, service string, ok bool) {
+	switch {
+	case f.HasStatus:
+		return ParseStatus(f.Status), f.Status, true
+	case f.HasProvisioningState:
+		return ParseStatus(f.ProvisioningState), f.ProvisioningState, true
+	}
+	return "", "", false
+}
+
+// Report copies what an Azure body says besides the status into op: its
+// percentComplete as op's progress (absent means none), and its "error"
+// object's code and message (read only once op has failed or was
+// canceled).
+func (f *Fields) Report(op *Operation) {
+	op.Progress, op.HasProgress = f.PercentComplete, f.HasPercentComplete
+	op.ErrorCode, op.ErrorNumber, op.ErrorMessage = f.ErrorCode, 0, f.ErrorMessage
+}
+
+// ReadInitial applies an Azure initial response's body to a new operation:
+// a terminal state it declares ("status", else provisioningState) becomes
+// op's Status and ServiceStatus, so that no poll is sent, and its progress
+// and error are reported as Report does. A body that is not JSON, or
+// declares a state still in progress, leaves the status as it is.
+func ReadInitial(op *Operation, body []byte) {
+	if len(body) == 0 {
+		return
+	}
+	f, err := ParseFields(body)
+	if err != nil {
+		return
+	}
+	if st, svc, ok := f.State(); ok && st.Terminal() {
+		op.Status, op.ServiceStatus = st, svc
+	}
+	f.Report(op)
+}
+
 // ParseStatusBody reads a status-monitor body: like ParseFields, but a body
 // without a string "status" fails with ErrNoStatus.
 func ParseStatusBody(body []byte) (Fields, error) {

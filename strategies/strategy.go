@@ -5,8 +5,10 @@
 // Strategies do no I/O. The transport sends every request and hands each
 // strategy the status line, headers and (capped) body bytes of a response;
 // the strategy answers with the operation's new state and where to look next.
-// One package holds one protocol: monitor (Azure-AsyncOperation and
-// Operation-Location), location (Location) and body (provisioningState).
+// One package holds one protocol and decides where it applies: monitor
+// (Azure-AsyncOperation and Operation-Location), location (Location), body
+// (provisioningState) and google (AIP-151 operations and Compute Engine).
+// OnHosts scopes a strategy to a vendor's hosts.
 package strategies
 
 import (
@@ -15,13 +17,20 @@ import (
 	"net/url"
 )
 
-// Strategy is one polling protocol.
+// Strategy is one polling protocol. It answers four questions about an
+// operation, all without I/O:
 //
-// The transport asks the strategies of its chain, in order, to Start an
-// operation from the initial response; the first that returns a non-nil
-// Operation owns it. From then on the transport GETs Operation.PollURL, hands
-// each answer to Update, and once Update reports Succeeded, GETs FinalURL (or
-// returns the response that ended the operation when FinalURL is empty).
+//  1. Applies: might this response start one of mine? Decided from the
+//     request's method and URL and the response's status and headers.
+//  2. Start: is it mine? Decided from the peeked body too.
+//  3. Update: what does this poll say? Status, progress, the service's
+//     error code and message, and where to poll next.
+//  4. Result: what is the final response?
+//
+// The transport asks the strategies of its chain, in order: the first whose
+// Applies is true and whose Start returns a non-nil Operation owns the
+// operation. From then on the transport GETs Operation.PollURL and hands each
+// answer to Update until the status is terminal, then acts on Result.
 //
 // Implementations must be safe for concurrent use: one Strategy value serves
 // every operation of a Transport. All per-operation state lives in Operation.
@@ -30,26 +39,49 @@ type Strategy interface {
 	// unique within a chain and stable across releases.
 	Name() string
 
+	// Applies reports whether the response to method on u, with this
+	// status code and header, may start an operation of this strategy.
+	// It is asked about every response the transport sees, so it must be
+	// cheap and must not allocate; a vendor's host scope belongs here.
+	// Only when it returns true does the transport read (peek) the body
+	// and call Start.
+	Applies(method string, u *url.URL, statusCode int, header http.Header) bool
+
 	// Start inspects the initial response. It returns (nil, nil) when the
-	// strategy does not apply, and an error when it applies but cannot be
-	// used (an invalid polling URL, say); the chain then tries the next
-	// strategy and reports the error only if none applies.
+	// strategy does not apply after all, and an error when it applies but
+	// cannot be used (an invalid polling URL, say); the chain then tries
+	// the next strategy and reports the error only if none applies.
 	//
 	// The returned Operation's Status may already be terminal when the
-	// initial body says so; the transport then sends no poll.
+	// initial body says so; the transport then sends no poll. Start fills
+	// in the error and progress fields as Update does.
 	Start(init *Initial) (*Operation, error)
 
 	// Update reads one poll response of an operation this strategy started,
-	// and updates op: Status, ServiceStatus, PollURL, ResultURL, Data.
-	// resp is a 2xx answer; the transport handles redirects, retries and
-	// error statuses before calling Update. An error from Update ends the
-	// operation.
+	// and updates op: Status, ServiceStatus, Progress, the Error fields,
+	// PollURL, ResultURL, Data. resp is a 2xx answer; the transport handles
+	// redirects, retries and error statuses before calling Update. An error
+	// from Update ends the operation.
 	Update(op *Operation, resp *Response) error
 
-	// FinalURL returns the URL to GET for the result once op has
-	// Succeeded, or "" when the response that ended the operation is the
-	// result.
-	FinalURL(op *Operation) string
+	// Result says what the final response of op is, once op has
+	// Succeeded. last is the response that ended the operation (the
+	// initial one, with Initial set, when Start found it over already), or
+	// nil when the transport resumes a succeeded operation from a token and
+	// has no response in hand; when Result then names that response, the
+	// transport polls once more to get it.
+	Result(op *Operation, last *Response) Result
+}
+
+// Result is a strategy's decision about an operation's final response. The
+// zero value means the response that ended the operation (its last poll, or
+// the initial response) is the result.
+type Result struct {
+	// Get is a URL to GET for the result, or "" for the response that
+	// ended the operation. A redirect to follow is given here too: every
+	// GET lro sends follows redirects (with lro's URL and credential
+	// checks at each hop).
+	Get string
 }
 
 // Initial is the response that started an operation, with the request that
@@ -79,6 +111,8 @@ type Response struct {
 	// URL is the URL of the request that produced the response; relative
 	// URLs in headers and bodies resolve against it.
 	URL *url.URL
+	// Initial is true for the response that started the operation.
+	Initial bool
 }
 
 // Operation is the state of one long-running operation: everything needed to
@@ -110,6 +144,23 @@ type Operation struct {
 	// Data is state of the strategy's own, carried in resume tokens. The
 	// built-in strategies leave it empty.
 	Data json.RawMessage `json:"data,omitempty"`
+
+	// What the last response said, in the strategy's own terms, for hooks
+	// and errors. Resume tokens do not carry them: the next poll says them
+	// again.
+
+	// Progress is the percentage done (0 to 100) the service last gave,
+	// when HasProgress.
+	Progress    float64 `json:"-"`
+	HasProgress bool    `json:"-"`
+	// ErrorCode and ErrorMessage are the service's error once the
+	// operation has Failed or was Canceled, when it names one: a code
+	// word (Azure's "error.code", Google's canonical code name) and its
+	// message. ErrorNumber is the service's numeric code when it has one
+	// (Google's google.rpc.Code, Compute's HTTP status), else 0.
+	ErrorCode    string `json:"-"`
+	ErrorNumber  int    `json:"-"`
+	ErrorMessage string `json:"-"`
 }
 
 // Status is the state of an operation as lro understands it. The zero value
@@ -127,21 +178,6 @@ const (
 // Terminal reports whether s ends the operation.
 func (s Status) Terminal() bool {
 	return s == Succeeded || s == Failed || s == Canceled
-}
-
-// Claimer is a Strategy that starts operations from responses lro's
-// detection (package detect) lets pass through: a 202 Accepted without a
-// polling header, a 200 to a POST, and so on. When Claims returns true, the
-// transport peeks the body and asks the chain's strategies, in order, to
-// Start an operation, as for any response that starts one; if none does,
-// the response passes through untouched. Responses detect recognises never
-// reach Claims. Transports without a Claimer in their chain, the default,
-// behave as if this interface did not exist.
-type Claimer interface {
-	// Claims reports whether the response to method on u, with this
-	// status code and header, may start an operation. It must be cheap:
-	// it is asked about every response detect lets through.
-	Claims(method string, u *url.URL, statusCode int, header http.Header) bool
 }
 
 // Canceler is a Strategy that can cancel the remote operation. Transport.Cancel

@@ -101,8 +101,8 @@ func TestUploadStrategy(t *testing.T) {
 	for _, c := range claims {
 		v := *u
 		v.Path = c.path
-		if got := s.Claims(c.method, &v, c.status, nil); got != c.want {
-			t.Errorf("Claims(%s %s %d) = %t, want %t", c.method, c.path, c.status, got, c.want)
+		if got := s.Applies(c.method, &v, c.status, nil); got != c.want {
+			t.Errorf("Applies(%s %s %d) = %t, want %t", c.method, c.path, c.status, got, c.want)
 		}
 	}
 

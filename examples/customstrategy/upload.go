@@ -20,8 +20,8 @@ import (
 // POST /files answers 202 {"file_id": "f1"} and nothing else, and the file
 // is there once GET /files/f1 stops answering 404.
 //
-// lro's detection lets a 202 without a polling header pass through, so the
-// strategy implements strategies.Claimer to claim it. It keeps the file id
+// No built-in strategy applies to a 202 without a polling header, so this
+// one says in Applies that it does, for a POST to /files. It keeps the file id
 // in Operation.Data, so resume tokens carry it (its continuation token),
 // and implements strategies.Canceler (level 3). The 404s never reach it:
 // the client's options (FileClient.options) tell lro that a 404 means "not
@@ -35,13 +35,13 @@ type uploadState struct {
 
 func (uploadStrategy) Name() string { return "file-upload" }
 
-// Claims the 202 to POST /files.
-func (uploadStrategy) Claims(method string, u *url.URL, status int, _ http.Header) bool {
+// Applies to the 202 to POST /files.
+func (uploadStrategy) Applies(method string, u *url.URL, status int, _ http.Header) bool {
 	return method == http.MethodPost && status == http.StatusAccepted && strings.TrimSuffix(u.Path, "/") == "/files"
 }
 
 func (s uploadStrategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
-	if !s.Claims(init.Method, init.URL, init.Response.StatusCode, init.Response.Header) {
+	if !s.Applies(init.Method, init.URL, init.Response.StatusCode, init.Response.Header) {
 		return nil, nil
 	}
 	var b struct {
@@ -84,8 +84,10 @@ func (uploadStrategy) Update(op *strategies.Operation, resp *strategies.Response
 	return nil
 }
 
-// FinalURL is "": the GET that found the file is the result.
-func (uploadStrategy) FinalURL(*strategies.Operation) string { return "" }
+// Result is the zero Result: the GET that found the file is the result.
+func (uploadStrategy) Result(*strategies.Operation, *strategies.Response) strategies.Result {
+	return strategies.Result{}
+}
 
 // CancelRequest makes the strategy a strategies.Canceler: POST
 // /files/{id}/cancel, the id read back from the token's state.

@@ -16,23 +16,36 @@ func TestStart(t *testing.T) {
 	tests := []struct {
 		method  string
 		status  int
+		header  string // a monitor header an earlier strategy refused
 		body    string
 		want    bool
 		service string
+		status2 strategies.Status
 	}{
-		{"PUT", 201, `{"properties":{"provisioningState":"Creating"}}`, true, "Creating"},
-		{"PATCH", 200, `{"properties":{"provisioningState":"Updating"}}`, true, "Updating"},
-		{"PUT", 200, `{"properties":{"provisioningState":"Succeeded"}}`, true, "Succeeded"},
-		{"PUT", 202, `{"properties":{"provisioningState":"Creating"}}`, false, ""},
-		{"POST", 200, `{"properties":{"provisioningState":"Creating"}}`, false, ""},
-		{"DELETE", 200, `{"properties":{"provisioningState":"Deleting"}}`, false, ""},
-		{"PUT", 201, `{"id":"r1"}`, false, ""},
-		{"PUT", 201, `not json`, false, ""},
-		{"PUT", 201, ``, false, ""},
+		{"PUT", 201, "", `{"properties":{"provisioningState":"Creating"}}`, true, "Creating", strategies.InProgress},
+		{"PATCH", 200, "", `{"properties":{"provisioningState":"Updating"}}`, true, "Updating", strategies.InProgress},
+		// A final state is the resource itself: it passes through...
+		{"PUT", 200, "", `{"properties":{"provisioningState":"Succeeded"}}`, false, "", ""},
+		// ...unless a monitor header said "operation" (and was refused).
+		{"PUT", 200, "Azure-AsyncOperation", `{"properties":{"provisioningState":"Succeeded"}}`, true, "Succeeded", strategies.Succeeded},
+		{"PUT", 201, "Operation-Location", `{"properties":{"provisioningState":"Failed"}}`, true, "Failed", strategies.Failed},
+		{"PUT", 202, "", `{"properties":{"provisioningState":"Creating"}}`, false, "", ""},
+		{"POST", 200, "", `{"properties":{"provisioningState":"Creating"}}`, false, "", ""},
+		{"DELETE", 200, "", `{"properties":{"provisioningState":"Deleting"}}`, false, "", ""},
+		{"PUT", 201, "", `{"id":"r1"}`, false, "", ""},
+		{"PUT", 201, "", `not json`, false, "", ""},
+		{"PUT", 201, "", ``, false, "", ""},
 	}
 	for _, tc := range tests {
+		h := http.Header{}
+		if tc.header != "" {
+			h.Set(tc.header, "not a URL\x7f")
+		}
+		if got := New().Applies(tc.method, reqURL, tc.status, h); got != (tc.status != 202 && (tc.method == "PUT" || tc.method == "PATCH")) {
+			t.Errorf("Applies(%s %d) = %t", tc.method, tc.status, got)
+		}
 		op, err := New().Start(&strategies.Initial{Method: tc.method, URL: reqURL,
-			Response: &strategies.Response{StatusCode: tc.status, Header: http.Header{}, Body: []byte(tc.body), URL: reqURL}})
+			Response: &strategies.Response{StatusCode: tc.status, Header: h, Body: []byte(tc.body), URL: reqURL}})
 		if err != nil {
 			t.Errorf("Start(%s %d %s) error: %v", tc.method, tc.status, tc.body, err)
 			continue
@@ -42,7 +55,7 @@ func TestStart(t *testing.T) {
 			continue
 		}
 		if op != nil && (op.PollURL != reqURL.String() || op.URL != reqURL.String() || op.Strategy != Name ||
-			op.Status != strategies.InProgress || op.ServiceStatus != tc.service) {
+			op.Status != tc.status2 || op.ServiceStatus != tc.service) {
 			t.Errorf("Start(%s %d %s) = %+v, want polling the original URL", tc.method, tc.status, tc.body, op)
 		}
 	}
@@ -83,8 +96,8 @@ func TestUpdate(t *testing.T) {
 			if err != nil || op.Status != tc.want || op.ServiceStatus != tc.service {
 				t.Errorf("Update = %v: status %q service %q; want %q %q", err, op.Status, op.ServiceStatus, tc.want, tc.service)
 			}
-			if got := New().FinalURL(op); got != "" {
-				t.Errorf("FinalURL = %q, want none: the last GET is the result", got)
+			if got := New().Result(op, &strategies.Response{StatusCode: tc.status}); got != (strategies.Result{}) {
+				t.Errorf("Result = %+v, want the zero Result: the last GET is the result", got)
 			}
 		})
 	}

@@ -2,11 +2,18 @@
 // header names a status URL. Each GET of it answers 202 while the operation
 // runs, possibly naming a new Location, and 200, 201 or 204 when it is done;
 // that last response is the result.
+//
+// Where it applies: a 202 Accepted with a Location header, on any host and
+// for any method. A 202 names work not done yet, and its Location is then the
+// place to ask, as RFC 9110 describes; a 201's Location names a created
+// resource instead, so a 201 is not an operation.
 package location
 
 import (
 	"net/http"
+	"net/url"
 
+	"github.com/lrohttp/lro/detect"
 	"github.com/lrohttp/lro/strategies"
 )
 
@@ -26,7 +33,14 @@ func (*Strategy) Name() string { return Name }
 // Header returns "Location", the response header the strategy reads.
 func (*Strategy) Header() string { return "Location" }
 
-// Start applies to a 202 Accepted with a Location header.
+// Applies reports whether the response is a 202 Accepted with a Location
+// header.
+func (*Strategy) Applies(_ string, _ *url.URL, statusCode int, header http.Header) bool {
+	return statusCode == http.StatusAccepted && detect.HasHeader(header, detect.HeaderLocation)
+}
+
+// Start starts an operation from a 202's Location. An initial body that
+// declares a terminal "status" (or provisioningState) ends it at once.
 func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 	if init.Response.StatusCode != http.StatusAccepted {
 		return nil, nil
@@ -40,7 +54,7 @@ func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) 
 		return nil, err
 	}
 	poll := u.String()
-	return &strategies.Operation{
+	op := &strategies.Operation{
 		Strategy:      Name,
 		Method:        init.Method,
 		URL:           init.URL.String(),
@@ -48,13 +62,23 @@ func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) 
 		Location:      poll,
 		FinalStateVia: init.FinalStateVia,
 		Status:        strategies.InProgress,
-	}, nil
+	}
+	strategies.ReadInitial(op, init.Response.Body)
+	return op, nil
 }
 
 // Update reads a poll of the status URL. A 202 means in progress and moves
 // polling to its Location when it names one. Any other 2xx means done,
 // unless its body has a properties.provisioningState that says otherwise.
 func (*Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
+	op.HasProgress = false
+	var f strategies.Fields
+	if len(resp.Body) > 0 {
+		if g, err := strategies.ParseFields(resp.Body); err == nil {
+			f = g
+			f.Report(op)
+		}
+	}
 	if resp.StatusCode == http.StatusAccepted {
 		op.Status = strategies.InProgress
 		if v := resp.Header.Get("Location"); v != "" {
@@ -68,15 +92,15 @@ func (*Strategy) Update(op *strategies.Operation, resp *strategies.Response) err
 	}
 	op.Status = strategies.Succeeded
 	op.ServiceStatus = ""
-	if len(resp.Body) > 0 {
-		if f, err := strategies.ParseFields(resp.Body); err == nil && f.HasProvisioningState {
-			op.Status = strategies.ParseStatus(f.ProvisioningState)
-			op.ServiceStatus = f.ProvisioningState
-		}
+	if f.HasProvisioningState {
+		op.Status = strategies.ParseStatus(f.ProvisioningState)
+		op.ServiceStatus = f.ProvisioningState
 	}
 	return nil
 }
 
-// FinalURL returns "": the poll response that ended the operation is the
-// result.
-func (*Strategy) FinalURL(*strategies.Operation) string { return "" }
+// Result returns the zero Result: the poll response that ended the
+// operation is the result.
+func (*Strategy) Result(*strategies.Operation, *strategies.Response) strategies.Result {
+	return strategies.Result{}
+}

@@ -96,8 +96,8 @@ func TestUpdate(t *testing.T) {
 			if err != nil || op.Status != tc.want || op.ServiceStatus != tc.service || op.PollURL != tc.pollURL {
 				t.Errorf("Update = %v: status %q service %q poll %q; want %q %q %q", err, op.Status, op.ServiceStatus, op.PollURL, tc.want, tc.service, tc.pollURL)
 			}
-			if got := New().FinalURL(op); got != "" {
-				t.Errorf("FinalURL = %q, want none: the last poll is the result", got)
+			if got := New().Result(op, &strategies.Response{StatusCode: tc.status}); got != (strategies.Result{}) {
+				t.Errorf("Result = %+v, want the zero Result: the last poll is the result", got)
 			}
 		})
 	}

@@ -2,13 +2,19 @@
 // Azure-AsyncOperation header (ARM) and the Operation-Location header (Azure
 // data plane, and the REST API guidelines). The header names a monitor whose
 // JSON body has a "status"; the result is then fetched per the final-state
-// rules of FinalURL.
+// rules of Result.
+//
+// Where they apply: a 200, 201 or 202 response carrying the strategy's
+// header, on any host and for any method. The header is the protocol's own
+// signal (no other protocol sends it), so no host scope is needed.
 package monitor
 
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 
+	"github.com/lrohttp/lro/detect"
 	"github.com/lrohttp/lro/strategies"
 )
 
@@ -23,6 +29,7 @@ const (
 type Strategy struct {
 	name   string
 	header string
+	canon  string // header in canonical form, for allocation-free lookups
 	// resourceLocation: the monitor body's resourceLocation names the
 	// result (Operation-Location only).
 	resourceLocation bool
@@ -31,13 +38,15 @@ type Strategy struct {
 // AzureAsyncOperation returns the strategy for the Azure-AsyncOperation
 // header.
 func AzureAsyncOperation() *Strategy {
-	return &Strategy{name: AzureAsyncOperationName, header: "Azure-AsyncOperation"}
+	return &Strategy{name: AzureAsyncOperationName, header: detect.HeaderAzureAsyncOperation,
+		canon: http.CanonicalHeaderKey(detect.HeaderAzureAsyncOperation)}
 }
 
 // OperationLocation returns the strategy for the Operation-Location header.
 // On success, a "resourceLocation" in the monitor body names the result.
 func OperationLocation() *Strategy {
-	return &Strategy{name: OperationLocationName, header: "Operation-Location", resourceLocation: true}
+	return &Strategy{name: OperationLocationName, header: detect.HeaderOperationLocation,
+		canon: http.CanonicalHeaderKey(detect.HeaderOperationLocation), resourceLocation: true}
 }
 
 // Name returns the strategy's name.
@@ -46,8 +55,15 @@ func (s *Strategy) Name() string { return s.name }
 // Header returns the response header the strategy reads.
 func (s *Strategy) Header() string { return s.header }
 
-// Start applies when the initial response carries the strategy's header. An
-// invalid Location next to it is ignored.
+// Applies reports whether a 200, 201 or 202 response carries the
+// strategy's header.
+func (s *Strategy) Applies(_ string, _ *url.URL, statusCode int, header http.Header) bool {
+	return detect.MayStart(statusCode) && detect.HasHeader(header, s.canon)
+}
+
+// Start starts an operation from the strategy's header. An invalid Location
+// next to it is ignored. An initial body that declares a terminal "status"
+// (or provisioningState) ends the operation at once.
 func (s *Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 	h := init.Response.Header
 	v := h.Get(s.header)
@@ -71,6 +87,7 @@ func (s *Strategy) Start(init *strategies.Initial) (*strategies.Operation, error
 			op.Location = u.String()
 		}
 	}
+	strategies.ReadInitial(op, init.Response.Body)
 	return op, nil
 }
 
@@ -87,6 +104,7 @@ func (s *Strategy) Update(op *strategies.Operation, resp *strategies.Response) e
 	}
 	op.Status = strategies.ParseStatus(f.Status)
 	op.ServiceStatus = f.Status
+	f.Report(op)
 	if s.resourceLocation && op.Status == strategies.Succeeded && f.ResourceLocation != "" {
 		u, err := strategies.Resolve(resp.URL, "resourceLocation", f.ResourceLocation)
 		if err != nil {
@@ -97,7 +115,8 @@ func (s *Strategy) Update(op *strategies.Operation, resp *strategies.Response) e
 	return nil
 }
 
-// FinalURL applies the final-result rules:
+// Result applies the final-result rules. An initial response other than a
+// 202 that already declares success is itself the result. Otherwise:
 //   - PUT and PATCH GET the Location with final-state-via "location" when
 //     there is one, else the monitor's resourceLocation, else the original URL;
 //   - DELETE has no final GET;
@@ -108,7 +127,14 @@ func (s *Strategy) Update(op *strategies.Operation, resp *strategies.Response) e
 //
 // Without a final GET, the monitor response that ended the operation is the
 // result.
-func (s *Strategy) FinalURL(op *strategies.Operation) string {
+func (s *Strategy) Result(op *strategies.Operation, last *strategies.Response) strategies.Result {
+	if last != nil && last.Initial && last.StatusCode != http.StatusAccepted {
+		return strategies.Result{}
+	}
+	return strategies.Result{Get: finalURL(op)}
+}
+
+func finalURL(op *strategies.Operation) string {
 	if op.Status != strategies.Succeeded {
 		return ""
 	}

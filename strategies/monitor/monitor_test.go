@@ -117,7 +117,7 @@ func TestUpdate(t *testing.T) {
 	}
 }
 
-func TestFinalURL(t *testing.T) {
+func TestResult(t *testing.T) {
 	t.Parallel()
 	const (
 		orig = "https://svc.example.com/res/r1"
@@ -153,13 +153,25 @@ func TestFinalURL(t *testing.T) {
 		for _, tc := range tests {
 			op := &strategies.Operation{Method: tc.method, URL: orig, Location: tc.location, ResultURL: tc.resultURL,
 				FinalStateVia: tc.fsv, Status: strategies.Succeeded}
-			if got := s.FinalURL(op); got != tc.want {
-				t.Errorf("%s FinalURL(%s, fsv %q, Location %q, resourceLocation %q) = %q, want %q",
+			last := &strategies.Response{StatusCode: 200}
+			if got := s.Result(op, last).Get; got != tc.want {
+				t.Errorf("%s Result(%s, fsv %q, Location %q, resourceLocation %q).Get = %q, want %q",
 					s.Name(), tc.method, tc.fsv, tc.location, tc.resultURL, got, tc.want)
 			}
+			if got := s.Result(op, nil).Get; got != tc.want {
+				t.Errorf("%s Result(%s, fsv %q) with no response in hand: Get = %q, want %q", s.Name(), tc.method, tc.fsv, got, tc.want)
+			}
+			// An initial 201 (or 200) that declares success is the result;
+			// an initial 202 is not.
+			if got := s.Result(op, &strategies.Response{StatusCode: 201, Initial: true}); got != (strategies.Result{}) {
+				t.Errorf("%s Result of an initial 201 = %+v, want the zero Result", s.Name(), got)
+			}
+			if got := s.Result(op, &strategies.Response{StatusCode: 202, Initial: true}).Get; got != tc.want {
+				t.Errorf("%s Result of an initial 202: Get = %q, want %q", s.Name(), got, tc.want)
+			}
 			op.Status = strategies.Failed
-			if got := s.FinalURL(op); got != "" {
-				t.Errorf("%s FinalURL of a failed %s = %q, want none", s.Name(), tc.method, got)
+			if got := s.Result(op, last); got != (strategies.Result{}) {
+				t.Errorf("%s Result of a failed %s = %+v, want none", s.Name(), tc.method, got)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package lro
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -98,4 +99,106 @@ func schedule(n int) time.Duration {
 		return scheduleMax
 	}
 	return min(scheduleFirst<<n, scheduleMax)
+}
+
+// nextDelay is the wait before the next poll, given the last response's
+// headers.
+func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
+	if d, ok := retryAfter(h, time.Now(), r.cfg.maxDelay); ok {
+		return d, WaitRetryAfter
+	}
+	if r.cfg.pollInterval > 0 {
+		return r.cfg.pollInterval, WaitInterval
+	}
+	return schedule(r.polls), WaitSchedule
+}
+
+// wait blocks for d, or until the context ends. A wait that would pass the
+// operation's deadline fails at once with ErrMaxWait.
+func (r *run) wait(d time.Duration, reason WaitReason) error {
+	if time.Now().Add(d).After(r.deadline) {
+		return r.maxWaitError()
+	}
+	for _, h := range r.cfg.hooks {
+		if h.Waiting != nil {
+			h.Waiting(WaitInfo{Context: r.ctx, Attempt: r.polls, Delay: d, Reason: reason})
+		}
+	}
+	if err := r.ctx.Err(); err != nil || d <= 0 {
+		return err
+	}
+	// One timer per operation: Reset and Stop leave no stale tick in its
+	// channel (Go 1.23 timers).
+	if r.timer == nil {
+		r.timer = time.NewTimer(d)
+	} else {
+		r.timer.Reset(d)
+	}
+	select {
+	case <-r.timer.C:
+		return nil
+	case <-r.ctx.Done():
+		r.timer.Stop()
+		return r.ctx.Err()
+	}
+}
+
+// fetch sends method to target and retries transient failures. With read,
+// it reads the body (capped) and closes it; without, a 2xx body stays open
+// for the caller and only other bodies are read. On ErrRetriesExhausted with
+// a response, resp and body are the last answer.
+//
+// It counts the streak of answers with the same status that ended it
+// (r.streak, since r.streakSince), for the ResponseError it may become.
+func (r *run) fetch(target, source string, read bool) (resp *http.Response, body []byte, err error) {
+	first := time.Now()
+	r.streak, r.streakSince = 0, first
+	for attempt := 0; ; attempt++ {
+		sent := time.Now()
+		prev := 0
+		if resp != nil {
+			prev = resp.StatusCode
+		}
+		resp, body, err = r.attempt(target, source, read)
+		switch {
+		case resp == nil:
+			r.streak = 0
+		case resp.StatusCode == prev && r.streak > 0:
+			r.streak++
+		default:
+			r.streak, r.streakSince = 1, sent
+		}
+		if err != nil && (errors.Is(err, ErrInvalidURL) || errors.Is(err, ErrBodyTooLarge) || errors.Is(err, ErrTooManyRedirects)) {
+			return nil, nil, err
+		}
+		if err != nil && !time.Now().Before(r.deadline) {
+			return nil, nil, r.maxWaitError()
+		}
+		retry, _ := r.cfg.checkRetry(r.ctx, resp, err)
+		if !retry {
+			return resp, body, err
+		}
+		if attempt >= r.cfg.maxRetries {
+			if err != nil {
+				return nil, nil, &retryError{url: target, attempts: attempt + 1, elapsed: time.Since(first), last: err}
+			}
+			return resp, body, ErrRetriesExhausted
+		}
+		wait := min(r.cfg.backoff(r.cfg.retryWaitMin, r.cfg.retryWaitMax, attempt, resp), r.cfg.maxDelay)
+		if resp != nil {
+			drain(resp.Body)
+		}
+		if err := r.wait(wait, WaitRetry); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
+// DefaultRetryPolicy is go-retryablehttp's DefaultRetryPolicy (connection
+// errors, 429, and 5xx but 501) plus 408 Request Timeout.
+func DefaultRetryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() == nil && err == nil && resp != nil && resp.StatusCode == http.StatusRequestTimeout {
+		return true, nil
+	}
+	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }

@@ -16,13 +16,13 @@ import (
 	"github.com/lrohttp/lro/strategies"
 )
 
-// clJob claims a 202 to POST /jobs with no header: its body names a job,
+// clJob applies to a 202 to POST /jobs with no header: its body names a job,
 // polled at /jobs/{id} until "state" is "done".
 type clJob struct{ asked *atomic.Int64 }
 
 func (clJob) Name() string { return "job" }
 
-func (c clJob) Claims(method string, u *url.URL, status int, _ http.Header) bool {
+func (c clJob) Applies(method string, u *url.URL, status int, _ http.Header) bool {
 	c.asked.Add(1)
 	return method == http.MethodPost && u.Path == "/jobs" && status == http.StatusAccepted
 }
@@ -53,7 +53,9 @@ func (clJob) Update(op *strategies.Operation, resp *strategies.Response) error {
 	return nil
 }
 
-func (clJob) FinalURL(*strategies.Operation) string { return "" }
+func (clJob) Result(*strategies.Operation, *strategies.Response) strategies.Result {
+	return strategies.Result{}
+}
 
 func clMock() *httpmock.MockTransport {
 	mt := httpmock.NewMockTransport()
@@ -66,7 +68,7 @@ func clMock() *httpmock.MockTransport {
 	return mt
 }
 
-func TestClaimer(t *testing.T) {
+func TestCustomApplies(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
@@ -78,10 +80,10 @@ func TestClaimer(t *testing.T) {
 		wantAsked  int64
 	}{
 		{"default chain passes a bare 202 through", "https://svc.test/jobs", false, false, 202, `{"id":"j1"}`, 0},
-		{"claimed", "https://svc.test/jobs", false, true, 200, `{"state":"done","result":42}`, 1},
-		{"claimed per request", "https://svc.test/jobs", true, true, 200, `{"state":"done","result":42}`, 1},
-		{"not claimed", "https://svc.test/other", false, true, 202, `{"id":"j1"}`, 1},
-		{"detected responses never ask Claims", "https://svc.test/ol", false, true, 200, `{"status":"Succeeded"}`, 0},
+		{"applies", "https://svc.test/jobs", false, true, 200, `{"state":"done","result":42}`, 1},
+		{"applies per request", "https://svc.test/jobs", true, true, 200, `{"state":"done","result":42}`, 1},
+		{"does not apply", "https://svc.test/other", false, true, 202, `{"id":"j1"}`, 1},
+		{"an earlier strategy starts it: later ones are not asked", "https://svc.test/ol", false, true, 200, `{"status":"Succeeded"}`, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,15 +112,15 @@ func TestClaimer(t *testing.T) {
 				t.Errorf("body = %s, want %s", got, tt.wantBody)
 			}
 			if got := asked.Load(); got != tt.wantAsked {
-				t.Errorf("Claims asked %d times, want %d", got, tt.wantAsked)
+				t.Errorf("Applies asked %d times, want %d", got, tt.wantAsked)
 			}
 		})
 	}
 }
 
-// ResumeToken sees a claimed response as an operation when the strategy
+// ResumeToken sees a response the strategy applies to as an operation when the strategy
 // comes with the request's options.
-func TestClaimerResumeToken(t *testing.T) {
+func TestCustomAppliesResumeToken(t *testing.T) {
 	t.Parallel()
 	var asked atomic.Int64
 	s := clJob{&asked}
@@ -142,5 +144,51 @@ func TestClaimerResumeToken(t *testing.T) {
 	}
 	if got := tkBody(t, resp); got != `{"state":"done","result":42}` {
 		t.Errorf("body = %s", got)
+	}
+}
+
+// ResumeToken knows the chain of the Transport that returned a response
+// under WithoutPolling, set in New, and a response from elsewhere is asked
+// of the default chain only. Through http.Client too, with a timeout (which
+// wraps the body).
+func TestResumeTokenTransportChain(t *testing.T) {
+	t.Parallel()
+	var asked atomic.Int64
+	mt := clMock()
+	tr := lro.New(mt, lro.WithStrategies(append(lro.DefaultStrategies(), clJob{&asked})...), lro.WithPollInterval(time.Millisecond))
+	hc := &http.Client{Transport: tr, Timeout: time.Minute}
+	req := tkReq(t, http.MethodPost, "https://svc.test/jobs", `{}`).WithContext(lro.WithoutPolling(context.Background()))
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("status = %d, want the untouched 202", resp.StatusCode)
+	}
+	tok, err := lro.ResumeToken(resp)
+	if err != nil {
+		t.Fatalf("ResumeToken: %v", err)
+	}
+	if got := tkBody(t, resp); got != `{"id":"j1"}` {
+		t.Errorf("body after ResumeToken = %s, want it intact", got)
+	}
+	if _, op := tkDecode(t, tok); op.Strategy != "job" {
+		t.Errorf("token strategy = %q, want job", op.Strategy)
+	}
+	final, err := tr.Resume(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tkBody(t, final); got != `{"state":"done","result":42}` {
+		t.Errorf("resumed body = %s", got)
+	}
+
+	// The same response from the mock itself: no Transport marked it.
+	raw, err := mt.RoundTrip(tkReq(t, http.MethodPost, "https://svc.test/jobs", `{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lro.ResumeToken(raw); !errors.Is(err, lro.ErrNotOperation) {
+		t.Errorf("unmarked response: err = %v, want ErrNotOperation", err)
 	}
 }
