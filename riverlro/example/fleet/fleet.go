@@ -223,10 +223,10 @@ func (p *apiProc) Wait() error {
 }
 
 // waitDone waits until n operations are stored and none runs, calling
-// progress every second.
+// progress every 100ms.
 func (f *fleet) waitDone(ctx context.Context, n int, timeout time.Duration, progress func(map[string]int, int)) error {
 	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		c, err := counts(ctx, f.pool)

@@ -73,7 +73,12 @@ func runFleet(n, w, conc int, seed uint64) error {
 	if err != nil {
 		return err
 	}
+	var printed time.Time
 	err = f.waitDone(ctx, n, 10*time.Minute, func(c map[string]int, total int) {
+		if time.Since(printed) < time.Second && !(total >= n && c["running"] == 0) {
+			return
+		}
+		printed = time.Now()
 		fmt.Printf("  %5.1fs  stored %d/%d  running %d  succeeded %d  failed %d\n",
 			time.Since(start).Seconds(), total, n, c["running"], c["succeeded"], c["failed"])
 	})
