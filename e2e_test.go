@@ -37,7 +37,7 @@ func TestEndToEnd(t *testing.T) {
 		{name: "operation-location PUT resourceLocation", sc: lrotest.Scenario{Protocol: lrotest.OperationLocation, Polls: 1, ResourceLocation: true, Result: result},
 			method: "PUT", status: 200, body: result, requests: 4},
 		{name: "operation-location POST, monitor is the result", sc: lrotest.Scenario{Protocol: lrotest.OperationLocation, PercentComplete: true},
-			method: "POST", status: 200, body: `{"id":"op1","status":"Succeeded","percentComplete":100}`, requests: 2},
+			method: "POST", status: 200, body: `{"id":"op1","status":"Succeeded","percentComplete":100,"result":{"name":"op1","result":"done"}}`, requests: 2},
 		{name: "operation-location failed", sc: lrotest.Scenario{Protocol: lrotest.OperationLocation, Polls: 1, Terminal: "Failed"},
 			method: "PATCH", errStatus: "Failed", errCode: "OperationFailed", requests: 3},
 		{name: "azure-async-operation POST with Location", sc: lrotest.Scenario{Protocol: lrotest.AzureAsyncOperation, Polls: 1, WithLocation: true, Result: result},
