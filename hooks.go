@@ -230,20 +230,24 @@ func (r *run) started(resp *http.Response) {
 	}
 }
 
+// polled calls the Polled hooks. PollInfo is built on the stack, so a poll
+// allocates nothing for the hooks.
 func (r *run) polled(resp *http.Response, notFound bool) {
-	var info *PollInfo
+	var info PollInfo
+	built := false
 	for _, h := range r.cfg.hooks {
 		if h.Polled == nil {
 			continue
 		}
-		if info == nil {
-			info = &PollInfo{Context: r.ctx, Attempt: r.polls, StatusCode: resp.StatusCode, Status: r.op.Status,
+		if !built {
+			info = PollInfo{Context: r.ctx, Attempt: r.polls, StatusCode: resp.StatusCode, Status: r.op.Status,
 				ServiceStatus: r.op.ServiceStatus, NotFound: notFound, Response: resp}
 			if !notFound {
 				info.PercentComplete, info.HasPercentComplete = r.op.Progress, r.op.HasProgress
 			}
+			built = true
 		}
-		h.Polled(*info)
+		h.Polled(info)
 	}
 }
 

@@ -1,6 +1,7 @@
 package lro
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net"
@@ -91,10 +92,21 @@ func classifyAddr(a netip.Addr) addrClass {
 // literal (with its zone), or an IPv4 address in one of the forms that C
 // resolvers accept (2852039166, 0xa9.0xfe.0xa9.0xfe, 0251.0376.43518).
 func hostAddr(host string) (netip.Addr, bool) {
-	if a, err := netip.ParseAddr(host); err == nil {
-		return a, true
+	if strings.IndexByte(host, ':') >= 0 || allDigitsOrDots(host) { // else ParseAddr fails, allocating its error
+		if a, err := netip.ParseAddr(host); err == nil {
+			return a, true
+		}
 	}
 	return parseInetAton(host)
+}
+
+func allDigitsOrDots(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // parseInetAton parses s as inet_aton(3) does: one to four parts, each
@@ -104,6 +116,12 @@ func parseInetAton(s string) (netip.Addr, bool) {
 	s = strings.TrimSuffix(s, ".")
 	if s == "" || len(s) > 64 {
 		return netip.Addr{}, false
+	}
+	for i := 0; i < len(s); i++ { // most names: no allocation
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == 'x' || c == 'X' || c == '.') {
+			return netip.Addr{}, false
+		}
 	}
 	parts := strings.Split(s, ".")
 	if len(parts) > 4 {
@@ -172,7 +190,8 @@ func classifyHost(host string) (addrClass, bool) {
 
 // originClass is the class of the network the operation's origin is on, as
 // far as its URL tells: a host name that is neither an address nor
-// localhost counts as public.
+// localhost counts as public (the address the caller's request reached is
+// not visible to a RoundTripper).
 func (o *origin) originClass() addrClass {
 	c, _ := classifyHost(o.url.Hostname())
 	return c
@@ -337,18 +356,21 @@ func forbiddenReason(target, origin addrClass) string {
 	return fmt.Sprintf("points at %s, and the operation's origin is on %s", target, origin)
 }
 
-// dialGuard checks the address a request to a host name was dialled to,
-// through httptrace's GotConn: a name may resolve to an address the URL
-// policy refuses. When it does, an HTTP/1 connection is closed before the
-// request is written; an HTTP/2 one is shared with other requests, so the
-// request goes, and its response is thrown away. err holds the refusal.
+// dialGuard checks the address a request to a host name other than the
+// origin's was dialled to, through httptrace's GotConn: a name may resolve
+// to an address the URL policy refuses. When it does, an HTTP/1 connection
+// is closed before the request is written; an HTTP/2 one is shared with
+// other requests, so the request goes, and its response is thrown away.
+// err holds the refusal.
 type dialGuard struct {
-	c       *config
-	o       *origin
-	u       *url.URL
-	source  string
-	proxied func() bool // whether the request goes through an HTTP proxy
-	err     atomic.Pointer[ForbiddenURLError]
+	c      *config
+	o      *origin
+	u      *url.URL
+	source string
+	base   http.RoundTripper // with req: whether it goes through a proxy
+	req    *http.Request
+	trace  httptrace.ClientTrace // in the same allocation
+	err    atomic.Pointer[ForbiddenURLError]
 }
 
 // needsGuard reports whether a request to u needs its dialled address
@@ -365,8 +387,30 @@ func (c *config) needsGuard(o *origin, u *url.URL) bool {
 	return !c.allowedHost(host)
 }
 
-func (g *dialGuard) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{GotConn: g.gotConn}
+// watchDial returns ctx, traced when the request to u needs its dialled
+// address checked, and the guard to call done on once it returns; set the
+// guard's base and req before sending. A checked request costs three
+// allocations (the guard, its GotConn closure, the context); requests to
+// the origin's host cost none.
+func (c *config) watchDial(ctx context.Context, o *origin, u *url.URL, source string) (context.Context, *dialGuard) {
+	if !c.needsGuard(o, u) {
+		return ctx, nil
+	}
+	g := &dialGuard{c: c, o: o, u: u, source: source}
+	g.trace.GotConn = g.gotConn
+	return httptrace.WithClientTrace(ctx, &g.trace), g
+}
+
+// done closes resp (unread) and returns the refusal, if the trace saw one.
+func (g *dialGuard) done(resp *http.Response) error {
+	ferr := g.err.Load()
+	if ferr == nil {
+		return nil
+	}
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close() // not drained: nothing of it is read
+	}
+	return ferr
 }
 
 func (g *dialGuard) gotConn(info httptrace.GotConnInfo) {
@@ -413,19 +457,18 @@ func isHTTP2(conn net.Conn) bool {
 	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
 }
 
-// proxiedFunc returns whether req goes through a proxy: base's own Proxy
-// when base is an *http.Transport, else the environment's (HTTPS_PROXY and
-// the like), which http.DefaultTransport and most wrappers around it use.
-func proxiedFunc(base http.RoundTripper, req *http.Request) func() bool {
-	return func() bool {
-		proxy := http.ProxyFromEnvironment
-		if t, ok := base.(*http.Transport); ok {
-			proxy = t.Proxy
-		}
-		if proxy == nil {
-			return false
-		}
-		p, err := proxy(req)
-		return err != nil || p != nil // an error: unknown, so do not refuse
+// proxied reports whether the request goes through a proxy: base's own
+// Proxy when base is an *http.Transport, else the environment's
+// (HTTPS_PROXY and the like), which http.DefaultTransport and most wrappers
+// around it use.
+func (g *dialGuard) proxied() bool {
+	proxy := http.ProxyFromEnvironment
+	if t, ok := g.base.(*http.Transport); ok {
+		proxy = t.Proxy
 	}
+	if proxy == nil || g.req == nil {
+		return false
+	}
+	p, err := proxy(g.req)
+	return err != nil || p != nil // an error: unknown, so do not refuse
 }
