@@ -7,6 +7,7 @@ import (
 
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/body"
+	"github.com/lrohttp/lro/strategies/google"
 	"github.com/lrohttp/lro/strategies/location"
 	"github.com/lrohttp/lro/strategies/monitor"
 )
@@ -21,17 +22,32 @@ import (
 //  3. Location. Alone, it is the status URL of the 202-Accepted pattern.
 //  4. properties.provisioningState in the body. It is only the protocol
 //     when no header names a monitor, as ARM's PUT and PATCH rules say.
+//  5. Google Compute Engine operations (google.Compute), and
+//  6. Google AIP-151 operations (google.Operations), only on hosts under
+//     googleapis.com. Both are detected by the body alone, which is safe to
+//     read as an operation only where Google serves it; on any other host
+//     they apply only when added to a chain by hand. Google sends none of
+//     the headers above, so they come after the Azure strategies; Compute
+//     comes first as the stricter test (its "kind" names it), though an
+//     AIP-151 body never has a "kind".
 //
-// A header that is present but invalid does not stop the chain: the next
-// strategy gets its turn, and the error surfaces only if none applies.
+// The header strategies apply on any host: their headers are the
+// protocols' own signals. A header that is present but invalid does not stop
+// the chain: the next strategy gets its turn, and the error surfaces only if
+// none applies.
 func DefaultStrategies() []strategies.Strategy {
 	return []strategies.Strategy{
 		monitor.AzureAsyncOperation(),
 		monitor.OperationLocation(),
 		location.New(),
 		body.New(),
+		strategies.OnHosts(google.Compute(), googleHosts),
+		strategies.OnHosts(google.Operations(), googleHosts),
 	}
 }
+
+// googleHosts is the domain Google's strategies apply under by default.
+const googleHosts = "googleapis.com"
 
 // start asks the chain, in order, whether resp (the answer to req) starts
 // an operation. The first strategy that Applies and whose Start returns an

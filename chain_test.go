@@ -78,6 +78,16 @@ func TestDefaultChainApplies(t *testing.T) {
 		{"PUT", u, 303, hdr("Operation-Location", u), false},
 		{"PUT", u, 400, hdr("Operation-Location", u), false},
 		{"POST", u, 500, hdr("Azure-AsyncOperation", u), false},
+		// Google's strategies: any 2xx with a body to a request that
+		// does not only read, on hosts under googleapis.com only.
+		{"POST", "https://speech.googleapis.com/v1/speech:longrunningrecognize", 200, nil, true},
+		{"DELETE", "https://compute.googleapis.com/compute/v1/projects/p/zones/z/instances/vm", 200, nil, true},
+		{"POST", "https://googleapis.com/v1/x", 201, nil, true},
+		{"GET", "https://speech.googleapis.com/v1/operations/1", 200, nil, false},
+		{"POST", "https://speech.googleapis.com/v1/x", 204, nil, false},
+		{"POST", "https://speech.googleapis.com/v1/x", 400, nil, false},
+		{"POST", "https://evilgoogleapis.com/v1/x", 200, nil, false},
+		{"POST", "https://googleapis.com.example.net/v1/x", 200, nil, false},
 	}
 	for _, tc := range tests {
 		if got := chainApplies(tc.method, tc.url, tc.status, tc.h); got != tc.want {

@@ -27,4 +27,9 @@
 // Failures are injected per request with [Fault]: error statuses with
 // Retry-After, slow answers, connections cut mid-body, bodies that never
 // end, and redirects.
+//
+// A [GoogleServer] simulates Google's protocols instead: AIP-151
+// operations (success, error, already done, names with "/", "+" and "=",
+// cancel) and Compute Engine operations (zonal, regional, global, DONE with
+// errors), each described by a [GoogleScenario].
 package lrotest

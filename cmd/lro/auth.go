@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+
+	"github.com/lrohttp/lro/strategies"
 )
 
 // tokens gives the bearer token of --bearer-env or --token-cmd.
@@ -87,15 +89,16 @@ func (t *tokens) ours(v string) bool {
 // --token-cmd again and sends the request once more.
 //
 // Under resume, poll and cancel, lro copies no header (the token holds
-// none), so addHeaders adds the -H headers to every request, and the
-// credentials (Authorization, Cookie, Proxy-Authorization) only to the
-// --trusted-host hosts and their subdomains: the library's rule, with the
-// trusted hosts standing in for the original host.
+// none), so addHeaders adds the -H headers and the bearer token itself, by
+// the library's rule with the --trusted-host hosts standing in for the
+// original host: all of them to those hosts and their subdomains, and only
+// the --safe-header ones anywhere else.
 type authTransport struct {
 	base       http.RoundTripper
 	tok        *tokens     // nil without --bearer-env and --token-cmd
 	addHeaders http.Header // nil for lro URL; the -H headers under resume
 	trusted    []string
+	safeNames  []string                      // --safe-header: may go to any host
 	verbose    func(format string, a ...any) // nil without -v
 }
 
@@ -145,7 +148,7 @@ func (a *authTransport) prepare(req *http.Request) (*http.Request, string, error
 		set = http.Header{}
 		trusted := hostTrusted(req.URL.Hostname(), a.trusted)
 		for k, v := range a.addHeaders {
-			if req.Header.Get(k) == "" && (trusted || !isCredential(k)) {
+			if req.Header.Get(k) == "" && (trusted || a.safe(k)) {
 				set[k] = v
 			}
 		}
@@ -199,13 +202,20 @@ func (a *authTransport) send(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+func (a *authTransport) safe(name string) bool {
+	for _, n := range a.safeNames {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // hostTrusted reports whether host is one of trusted or a subdomain of one,
-// without regard to case, as the library matches WithTrustedHosts.
+// by the rule the library applies to WithTrustedHosts (strategies.HostUnder).
 func hostTrusted(host string, trusted []string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	for _, t := range trusted {
-		t = strings.ToLower(strings.TrimSuffix(t, "."))
-		if t != "" && (host == t || strings.HasSuffix(host, "."+t)) {
+		if strategies.HostUnder(host, t) {
 			return true
 		}
 	}

@@ -34,6 +34,7 @@ type config struct {
 	bearer   string   // --bearer-env NAME
 	tokenCmd string   // --token-cmd CMD
 	trusted  []string // --trusted-host
+	safe     []string // --safe-header
 	protos   []string // --protocol
 	maxWait  seconds
 	interval seconds
@@ -94,7 +95,8 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.BoolVar(&c.tokOnly, "token-only", false, "with --no-wait, print only the resume token, on stdout")
 	fs.StringVar(&c.bearer, "bearer-env", "", "send 'Authorization: Bearer $`NAME`' (the token is read from the environment variable NAME)")
 	fs.StringVar(&c.tokenCmd, "token-cmd", "", "run `CMD` with sh -c for a bearer token; run again when a request gets a 401")
-	fs.StringArrayVar(&c.trusted, "trusted-host", nil, "also send credentials to `HOST` and its subdomains (repeatable)")
+	fs.StringArrayVar(&c.trusted, "trusted-host", nil, "also send credentials and every -H header to `HOST` and its subdomains (repeatable)")
+	fs.StringArrayVar(&c.safe, "safe-header", nil, "a -H header `NAME` that may go to any host, as the library's safe headers (repeatable)")
 	fs.StringArrayVar(&c.protos, "protocol", nil, "add an opt-in protocol's strategies: "+protocolList()+" (repeatable)")
 	fs.Var(&c.maxWait, "max-wait", "give up waiting after this long (default 1h); exit 4")
 	fs.Var(&c.interval, "interval", "delay between polls when the server sends no Retry-After (default 1s doubling to 30s)")

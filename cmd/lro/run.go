@@ -62,8 +62,8 @@ func (s *session) exec(ctx context.Context) int {
 			}
 		}
 	}
-	if s.c.cmd != "" && s.tok != nil && len(s.c.trusted) == 0 {
-		s.disp.message("lro: warning: no --trusted-host, so no credentials are sent (under " + s.c.cmd + " they go only to --trusted-host hosts)")
+	if s.c.cmd != "" && (s.tok != nil || len(s.c.headers) > 0) && len(s.c.trusted) == 0 {
+		s.disp.message("lro: warning: no --trusted-host, so no credential and no -H header but --safe-header ones is sent (under " + s.c.cmd + " they go only to --trusted-host hosts)")
 	}
 	switch s.c.cmd {
 	case "resume":
@@ -78,7 +78,7 @@ func (s *session) exec(ctx context.Context) int {
 
 // transport returns the lro Transport the command uses.
 func (s *session) transport() *lro.Transport {
-	base := &authTransport{base: http.DefaultTransport, tok: s.tok, trusted: s.c.trusted}
+	base := &authTransport{base: http.DefaultTransport, tok: s.tok, trusted: s.c.trusted, safeNames: s.c.safe}
 	if s.c.cmd != "" {
 		base.addHeaders = s.c.header()
 	}
@@ -98,6 +98,9 @@ func (s *session) transport() *lro.Transport {
 	}
 	if len(s.c.trusted) > 0 {
 		opts = append(opts, lro.WithTrustedHosts(s.c.trusted...))
+	}
+	if len(s.c.safe) > 0 {
+		opts = append(opts, lro.WithSafeHeaders(s.c.safe...))
 	}
 	if ch := s.c.chain(); ch != nil {
 		opts = append(opts, lro.WithStrategies(ch...))

@@ -245,7 +245,7 @@ func TestCredentialsStayScoped(t *testing.T) {
 		for _, req := range srv.Requests(u) {
 			host, _, _ := strings.Cut(req.Host, ":")
 			out = append(out, req.Step.String()+" "+host+" auth="+req.Header.Get("Authorization")+
-				" cookie="+req.Header.Get("Cookie")+" x="+req.Header.Get("X-Custom"))
+				" cookie="+req.Header.Get("Cookie")+" x="+req.Header.Get("X-Custom")+" other="+req.Header.Get("X-Other"))
 		}
 		return out
 	}
@@ -262,10 +262,10 @@ func TestCredentialsStayScoped(t *testing.T) {
 			// A foreign host gets only lro's safe headers (docs/security.md):
 			// X-Custom stays off the monitor too.
 			want: []string{
-				"initial 127.0.0.1 auth=Bearer s3cret cookie=c=1 x=1",
-				"poll localhost auth= cookie= x=",
-				"poll localhost auth= cookie= x=",
-				"final 127.0.0.1 auth=Bearer s3cret cookie=c=1 x=1",
+				"initial 127.0.0.1 auth=Bearer s3cret cookie=c=1 x=1 other=",
+				"poll localhost auth= cookie= x= other=",
+				"poll localhost auth= cookie= x= other=",
+				"final 127.0.0.1 auth=Bearer s3cret cookie=c=1 x=1 other=",
 			},
 		},
 		{
@@ -274,10 +274,10 @@ func TestCredentialsStayScoped(t *testing.T) {
 				return []string{"-X", "PUT", u, "--bearer-env", "LRO_TEST_TOKEN", "--trusted-host", "localhost"}
 			},
 			want: []string{
-				"initial 127.0.0.1 auth=Bearer s3cret cookie= x=",
-				"poll localhost auth=Bearer s3cret cookie= x=",
-				"poll localhost auth=Bearer s3cret cookie= x=",
-				"final 127.0.0.1 auth=Bearer s3cret cookie= x=",
+				"initial 127.0.0.1 auth=Bearer s3cret cookie= x= other=",
+				"poll localhost auth=Bearer s3cret cookie= x= other=",
+				"poll localhost auth=Bearer s3cret cookie= x= other=",
+				"final 127.0.0.1 auth=Bearer s3cret cookie= x= other=",
 			},
 		},
 		{
@@ -286,13 +286,39 @@ func TestCredentialsStayScoped(t *testing.T) {
 				r := runLro(t, nil, env, "-X", "PUT", u, "--no-wait", "--token-only", "--bearer-env", "LRO_TEST_TOKEN")
 				r.wantCode(t, exitOK)
 				return []string{"resume", strings.TrimSpace(r.stdout), "--bearer-env", "LRO_TEST_TOKEN",
-					"--trusted-host", "127.0.0.1", "-H", "Cookie: c=1", "-H", "X-Custom: 1"}
+					"--trusted-host", "127.0.0.1", "-H", "Cookie: c=1", "-H", "X-Custom: 1", "-H", "X-Other: 2"}
 			},
 			want: []string{
-				"initial 127.0.0.1 auth=Bearer s3cret cookie= x=",
-				"poll localhost auth= cookie= x=1",
-				"poll localhost auth= cookie= x=1",
-				"final 127.0.0.1 auth=Bearer s3cret cookie=c=1 x=1",
+				"initial 127.0.0.1 auth=Bearer s3cret cookie= x= other=",
+				"poll localhost auth= cookie= x= other=",
+				"poll localhost auth= cookie= x= other=",
+				"final 127.0.0.1 auth=Bearer s3cret cookie=c=1 x=1 other=2",
+			},
+		},
+		{
+			name: "--safe-header goes anywhere",
+			args: func(u string) []string {
+				return []string{"-X", "PUT", u, "--bearer-env", "LRO_TEST_TOKEN", "-H", "X-Custom: 1", "--safe-header", "x-custom", "-H", "X-Other: 2"}
+			},
+			want: []string{
+				"initial 127.0.0.1 auth=Bearer s3cret cookie= x=1 other=2",
+				"poll localhost auth= cookie= x=1 other=",
+				"poll localhost auth= cookie= x=1 other=",
+				"final 127.0.0.1 auth=Bearer s3cret cookie= x=1 other=2",
+			},
+		},
+		{
+			name: "resume: --safe-header goes anywhere",
+			args: func(u string) []string {
+				r := runLro(t, nil, env, "-X", "PUT", u, "--no-wait", "--token-only")
+				r.wantCode(t, exitOK)
+				return []string{"resume", strings.TrimSpace(r.stdout), "-H", "X-Custom: 1", "--safe-header", "X-Custom", "-H", "X-Other: 2"}
+			},
+			want: []string{
+				"initial 127.0.0.1 auth= cookie= x= other=",
+				"poll localhost auth= cookie= x=1 other=",
+				"poll localhost auth= cookie= x=1 other=",
+				"final 127.0.0.1 auth= cookie= x=1 other=",
 			},
 		},
 	}

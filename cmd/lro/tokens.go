@@ -124,6 +124,7 @@ func (s *session) resumeCommand(tok string) string {
 	hdr := c.header()
 	var dropped []string
 	creds := s.tok != nil
+	carried := false // a -H header is in the command
 	for _, kv := range c.headers {
 		name, value, _ := strings.Cut(kv, ":")
 		name = textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name))
@@ -137,9 +138,13 @@ func (s *session) resumeCommand(tok string) string {
 		}
 		if hdr.Get(name) != "" {
 			args = append(args, "-H", name+": "+strings.TrimSpace(value))
+			carried = true
 		}
 	}
-	if creds {
+	for _, n := range c.safe {
+		args = append(args, "--safe-header", n)
+	}
+	if creds || carried { // under resume they go only to trusted hosts: name the original one
 		seen := map[string]bool{}
 		for _, h := range append([]string{s.host}, c.trusted...) {
 			if h != "" && !seen[strings.ToLower(h)] {
