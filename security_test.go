@@ -431,3 +431,64 @@ func TestSecurityDialledAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestSecurityDialledAddressHTTP2: over HTTP/2 the shared connection stays
+// open, so the refused request goes out, but its response is thrown away
+// and the operation fails with the refusal.
+func TestSecurityDialledAddressHTTP2(t *testing.T) {
+	t.Parallel()
+	var monitorHits, http1 atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			http1.Add(1)
+		}
+		switch {
+		case r.Method == "PUT":
+			w.Header().Set("Operation-Location", "https://monitor.example.net/ops/1")
+			w.WriteHeader(201)
+		case r.URL.Path == "/ops/1":
+			monitorHits.Add(1)
+			io.WriteString(w, `{"status":"Succeeded"}`)
+		default:
+			io.WriteString(w, `{"done":true}`)
+		}
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	base := srv.Client().Transport.(*http.Transport).Clone()
+	base.ForceAttemptHTTP2 = true
+	base.TLSClientConfig.ServerName = "example.com" // the name httptest's certificate holds
+	addr := srv.Listener.Addr().String()
+	base.DialContext = func(ctx context.Context, network, to string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		remote := &net.TCPAddr{IP: net.ParseIP("203.0.113.1"), Port: 443}
+		if to != "svc.example.com:443" {
+			remote = &net.TCPAddr{IP: net.ParseIP("10.1.2.3"), Port: 443}
+		}
+		return remoteConn{c, remote}, nil
+	}
+	t.Cleanup(base.CloseIdleConnections)
+	tr := lro.New(base, lro.WithPollInterval(time.Millisecond))
+	resp, err := (&http.Client{Transport: tr}).Do(tkReq(t, "PUT", "https://svc.example.com/r", `{}`))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("want an error wrapping ErrForbiddenURL")
+	}
+	var fe *lro.ForbiddenURLError
+	if !errors.As(err, &fe) || fe.Addr != "10.1.2.3" {
+		t.Fatalf("error %v, want a *ForbiddenURLError naming the dialled 10.1.2.3", err)
+	}
+	if resp != nil {
+		t.Errorf("got a response with the error")
+	}
+	if n := monitorHits.Load(); n > 1 {
+		t.Errorf("the monitor got %d requests, want at most the refused one", n)
+	}
+	if n := http1.Load(); n != 0 {
+		t.Errorf("%d requests came over HTTP/1, want all over HTTP/2", n)
+	}
+}
