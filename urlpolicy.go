@@ -9,7 +9,6 @@ import (
 	"net/http/httptrace"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -91,45 +90,36 @@ func classifyAddr(a netip.Addr) addrClass {
 // hostAddr returns the address a URL's host name denotes by itself: an IP
 // literal (with its zone), or an IPv4 address in one of the forms that C
 // resolvers accept (2852039166, 0xa9.0xfe.0xa9.0xfe, 0251.0376.43518).
+//
+// It runs for every request an operation sends, so an ordinary host name
+// costs no allocation: only a host with a colon can be an IPv6 literal,
+// and a dotted-decimal IPv4 literal is one of inet_aton's forms, read the
+// same way by both parsers.
 func hostAddr(host string) (netip.Addr, bool) {
-	if strings.IndexByte(host, ':') >= 0 || allDigitsOrDots(host) { // else ParseAddr fails, allocating its error
-		if a, err := netip.ParseAddr(host); err == nil {
-			return a, true
-		}
+	if strings.IndexByte(host, ':') >= 0 {
+		a, err := netip.ParseAddr(host)
+		return a, err == nil
 	}
 	return parseInetAton(host)
 }
 
-func allDigitsOrDots(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // parseInetAton parses s as inet_aton(3) does: one to four parts, each
 // decimal, octal (leading 0) or hexadecimal (0x), the last filling the
-// remaining bytes.
+// remaining bytes. It does not allocate.
 func parseInetAton(s string) (netip.Addr, bool) {
 	s = strings.TrimSuffix(s, ".")
 	if s == "" || len(s) > 64 {
 		return netip.Addr{}, false
 	}
-	for i := 0; i < len(s); i++ { // most names: no allocation
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == 'x' || c == 'X' || c == '.') {
-			return netip.Addr{}, false
-		}
-	}
-	parts := strings.Split(s, ".")
-	if len(parts) > 4 {
-		return netip.Addr{}, false
-	}
 	var vals [4]uint64
-	for i, p := range parts {
-		base, digits := 10, p
+	n := 0
+	for rest, more := s, true; more; n++ {
+		if n == len(vals) {
+			return netip.Addr{}, false // more than four parts
+		}
+		var p string
+		p, rest, more = strings.Cut(rest, ".")
+		base, digits := uint64(10), p
 		switch {
 		case len(p) > 1 && (p[:2] == "0x" || p[:2] == "0X"):
 			base, digits = 16, p[2:]
@@ -139,16 +129,12 @@ func parseInetAton(s string) (netip.Addr, bool) {
 		case len(p) > 1 && p[0] == '0':
 			base, digits = 8, p[1:]
 		}
-		if digits == "" || digits[0] == '+' || digits[0] == '-' {
+		v, ok := parseUint32(digits, base)
+		if !ok {
 			return netip.Addr{}, false
 		}
-		v, err := strconv.ParseUint(digits, base, 32)
-		if err != nil {
-			return netip.Addr{}, false
-		}
-		vals[i] = v
+		vals[n] = v
 	}
-	n := len(parts)
 	var ip uint64
 	for i := 0; i < n-1; i++ {
 		if vals[i] > 0xff {
@@ -162,6 +148,38 @@ func parseInetAton(s string) (netip.Addr, bool) {
 		ip |= last
 	}
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true
+}
+
+// parseUint32 is strconv.ParseUint(digits, base, 32) for base 8, 10 or 16,
+// without the error value (which allocates): ok is false for an empty
+// string, a digit outside base, or a value over 32 bits.
+func parseUint32(digits string, base uint64) (uint64, bool) {
+	if digits == "" {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		var d uint64
+		switch {
+		case '0' <= c && c <= '9':
+			d = uint64(c - '0')
+		case 'a' <= c && c <= 'f':
+			d = uint64(c-'a') + 10
+		case 'A' <= c && c <= 'F':
+			d = uint64(c-'A') + 10
+		default:
+			return 0, false
+		}
+		if d >= base {
+			return 0, false
+		}
+		v = v*base + d
+		if v > 1<<32-1 {
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 // normHost lowercases the ASCII letters of host and drops a final dot.
