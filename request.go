@@ -317,9 +317,12 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	body, err := readStatusBody(r.buf[:0], resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
 	fired := r.stopTimer()
 	if err != nil {
-		err = r.timedOut(fired, target, err)
+		if te, ok := r.timedOut(fired, target, err).(*pollTimeoutError); ok {
+			te.reading = true
+			return nil, nil, te
+		}
 		if !errors.Is(err, ErrBodyTooLarge) {
-			err = fmt.Errorf("lro: reading body of %s: %w", resp.Request.URL.Redacted(), err)
+			err = &readError{url: resp.Request.URL.Redacted(), err: err}
 		}
 		return nil, nil, err
 	}
@@ -375,11 +378,11 @@ func (r *run) releaseContext() {
 }
 
 // timedOut turns err, from a request whose poll timeout fired, into a
-// timeout error (the timer's cancel would read as the caller's). Other
+// *pollTimeoutError (the timer's cancel would read as the caller's). Other
 // errors, and a context the caller ended, pass unchanged.
 func (r *run) timedOut(fired bool, target string, err error) error {
 	if !fired || r.ctx.Err() != nil {
 		return err
 	}
-	return fmt.Errorf("lro: GET %s: no answer within the poll timeout (%v): %w", target, r.cfg.pollTimeout, context.DeadlineExceeded)
+	return &pollTimeoutError{url: target, timeout: r.cfg.pollTimeout}
 }
