@@ -30,3 +30,9 @@ echo "== riverlro (cd riverlro && go vet ./... && go test -race ./...)"
 cd riverlro
 go vet ./...
 go test -race ./...
+
+# The benchmark once, small, so it cannot rot (it checks every operation
+# succeeded in its 4 steps); the figures in riverlro/README.md come from
+# -benchtime 2000x -count 3.
+echo "== riverlro benchmark smoke (go test -run '^\$' -bench . -benchtime 50x)"
+go test -run '^$' -bench . -benchtime 50x ./...

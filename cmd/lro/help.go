@@ -18,7 +18,8 @@ Usage:
 The final body goes to stdout byte for byte. Progress goes to stderr: one live
 line on a terminal, timestamped lines otherwise, nothing with -s. Ctrl-C or
 SIGTERM stops waiting (never the operation) and prints the resume command.
-Under resume, poll and cancel, credentials go only to --trusted-host hosts.
+Under resume, poll and cancel, credentials and -H headers go only to
+--trusted-host hosts (--safe-header ones anywhere).
 
 Flags:
 `

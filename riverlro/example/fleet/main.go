@@ -105,6 +105,6 @@ func runFleet(n, w, conc int, seed uint64) error {
 		}
 		return fmt.Errorf("%d outcomes wrong", len(rep.Problems))
 	}
-	fmt.Println("fleet: every operation has exactly one outcome, the right one; no initial request or final GET was sent twice")
+	fmt.Println("fleet: every operation has exactly one outcome, the right one; no initial request or final GET was sent twice, and no operation had two requests in flight at once")
 	return nil
 }

@@ -37,23 +37,46 @@ func (s spec) minimum() int {
 }
 
 // service is the simulated LRO service behind a front that can hold a
-// worker's requests (so a test can kill it mid-step). Operations use
-// relative URLs, so every request comes through the front.
+// worker's requests (so a test can kill it mid-step), and that records any
+// request arriving while another of its operation is in flight (two
+// workers polling one operation at once) or without the workers'
+// credential. Operations use relative URLs, so every request comes
+// through the front.
 type service struct {
 	srv   *lrotest.Server
 	front *httptest.Server
 
-	mu    sync.Mutex
-	gated map[string]chan struct{} // worker name -> closed when a request is held
+	mu       sync.Mutex
+	gated    map[string]chan struct{} // worker name -> closed when a request is held
+	inflight map[string]int           // operation id -> requests in flight
+	overlaps []string                 // requests that came while another of their operation was in flight
+	badAuth  []string                 // requests without the workers' credential
 }
 
 func newService() *service {
-	s := &service{srv: lrotest.NewServer(), gated: map[string]chan struct{}{}}
+	s := &service{srv: lrotest.NewServer(), gated: map[string]chan struct{}{}, inflight: map[string]int{}}
 	inner := s.srv.Handler()
 	s.front = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// /resources/op7, /operations/op7, /results/op7: the id is the
+		// second segment.
+		id := r.URL.Path
+		if seg := strings.SplitN(strings.TrimPrefix(id, "/"), "/", 3); len(seg) > 1 {
+			id = seg[1]
+		}
 		s.mu.Lock()
 		held, ok := s.gated[r.Header.Get("X-Worker")]
+		if s.inflight[id]++; s.inflight[id] > 1 {
+			s.overlaps = append(s.overlaps, r.Method+" "+r.URL.Path+" from "+r.Header.Get("X-Worker"))
+		}
+		if r.Header.Get("Authorization") != workerAuth {
+			s.badAuth = append(s.badAuth, r.Method+" "+r.URL.Path)
+		}
 		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.inflight[id]--
+			s.mu.Unlock()
+		}()
 		if ok {
 			// Held: the service never sees this request. It ends when the
 			// worker dies (or the front closes).
@@ -260,5 +283,13 @@ func verify(ctx context.Context, pool *pgxpool.Pool, s *service, specs []spec) (
 			bad("%s: %d polls, fewer than the %d it takes", sp.monID, polls, sp.Polls+1+sp.Faults)
 		}
 	}
+	s.mu.Lock()
+	for _, o := range s.overlaps {
+		bad("two requests of one operation in flight at once: %s", o)
+	}
+	for _, a := range s.badAuth {
+		bad("%s came without the workers' credential", a)
+	}
+	s.mu.Unlock()
 	return rep, nil
 }
