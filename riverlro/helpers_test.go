@@ -27,7 +27,7 @@ func databaseURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("DATABASE_URL")
 	if u == "" {
-		t.Skip("riverlro: DATABASE_URL not set (start a throwaway server: eval \"$(riverlro/dev/pg.sh start)\"; export DATABASE_URL)")
+		t.Skip("riverlro: DATABASE_URL not set")
 	}
 	return u
 }

@@ -15,6 +15,9 @@ func TestMain(m *testing.M) {
 	if role := os.Getenv("FLEET_ROLE"); role != "" {
 		os.Exit(child(role))
 	}
+	if os.Getenv("DATABASE_URL") == "" {
+		fmt.Fprintln(os.Stderr, "fleet: TestCrash skipped: DATABASE_URL not set (a throwaway server: export $(bash riverlro/dev/pg.sh start))")
+	}
 	os.Exit(m.Run())
 }
 
@@ -34,7 +37,7 @@ func TestMain(m *testing.M) {
 // first keeps the kill out of that window, so the check can be exact.
 func TestCrash(t *testing.T) {
 	if os.Getenv("DATABASE_URL") == "" {
-		t.Skip("fleet: DATABASE_URL not set (start a throwaway server: export $(bash riverlro/dev/pg.sh start))")
+		t.Skip("fleet: DATABASE_URL not set")
 	}
 	const n, workers, conc = 2000, 4, 25
 	ctx := context.Background()
