@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/lrohttp/lro/strategies"
 )
@@ -115,7 +116,8 @@ func (e *PollError) Error() string {
 	if e.URL == "" {
 		return e.Err.Error()
 	}
-	return fmt.Sprintf("lro: polling %s: %v", e.URL, e.Err)
+	// One "lro:" prefix: the cause's own, if any, goes.
+	return "lro: polling " + e.URL + ": " + strings.TrimPrefix(e.Err.Error(), "lro: ")
 }
 
 // Unwrap returns Err.

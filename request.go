@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"time"
@@ -213,23 +212,15 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		if err := c.checkURL(o, u, source); err != nil {
 			return nil, err
 		}
-		var guard *dialGuard
-		rctx := ctx
-		if c.needsGuard(o, u) {
-			guard = &dialGuard{c: c, o: o, u: u, source: source}
-			rctx = httptrace.WithClientTrace(ctx, guard.trace())
-		}
+		rctx, guard := c.watchDial(ctx, o, u, source)
 		req := c.newRequest(rctx, o, method, u)
 		if guard != nil {
-			guard.proxied = proxiedFunc(base, req)
+			guard.base, guard.req = base, req
 		}
 		*n++
 		resp, err := base.RoundTrip(req)
 		if guard != nil {
-			if ferr := guard.err.Load(); ferr != nil {
-				if resp != nil && resp.Body != nil {
-					resp.Body.Close() // not drained: nothing of it is read
-				}
+			if ferr := guard.done(resp); ferr != nil {
 				return nil, ferr
 			}
 		}

@@ -200,6 +200,9 @@ func TestSecurityForbiddenTargets(t *testing.T) {
 			if !errors.Is(err, lro.ErrForbiddenURL) || !errors.Is(err, lro.ErrInvalidURL) || !errors.As(err, &fe) {
 				t.Fatalf("error %v does not wrap ErrForbiddenURL and ErrInvalidURL as a *ForbiddenURLError", err)
 			}
+			if n := strings.Count(err.Error(), "lro:"); n != 1 {
+				t.Errorf("error %q has %d \"lro:\" prefixes, want 1", err, n)
+			}
 			if fe.Source != tc.source || !strings.Contains(err.Error(), tc.source) || !strings.Contains(err.Error(), tc.target) {
 				t.Errorf("error %q (source %q): want it to name %s and %s", err, fe.Source, tc.source, tc.target)
 			}

@@ -1,6 +1,7 @@
 package lro
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net"
@@ -8,7 +9,6 @@ import (
 	"net/http/httptrace"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -90,28 +90,36 @@ func classifyAddr(a netip.Addr) addrClass {
 // hostAddr returns the address a URL's host name denotes by itself: an IP
 // literal (with its zone), or an IPv4 address in one of the forms that C
 // resolvers accept (2852039166, 0xa9.0xfe.0xa9.0xfe, 0251.0376.43518).
+//
+// It runs for every request an operation sends, so an ordinary host name
+// costs no allocation: only a host with a colon can be an IPv6 literal,
+// and a dotted-decimal IPv4 literal is one of inet_aton's forms, read the
+// same way by both parsers.
 func hostAddr(host string) (netip.Addr, bool) {
-	if a, err := netip.ParseAddr(host); err == nil {
-		return a, true
+	if strings.IndexByte(host, ':') >= 0 {
+		a, err := netip.ParseAddr(host)
+		return a, err == nil
 	}
 	return parseInetAton(host)
 }
 
 // parseInetAton parses s as inet_aton(3) does: one to four parts, each
 // decimal, octal (leading 0) or hexadecimal (0x), the last filling the
-// remaining bytes.
+// remaining bytes. It does not allocate.
 func parseInetAton(s string) (netip.Addr, bool) {
 	s = strings.TrimSuffix(s, ".")
 	if s == "" || len(s) > 64 {
 		return netip.Addr{}, false
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) > 4 {
-		return netip.Addr{}, false
-	}
 	var vals [4]uint64
-	for i, p := range parts {
-		base, digits := 10, p
+	n := 0
+	for rest, more := s, true; more; n++ {
+		if n == len(vals) {
+			return netip.Addr{}, false // more than four parts
+		}
+		var p string
+		p, rest, more = strings.Cut(rest, ".")
+		base, digits := uint64(10), p
 		switch {
 		case len(p) > 1 && (p[:2] == "0x" || p[:2] == "0X"):
 			base, digits = 16, p[2:]
@@ -121,16 +129,12 @@ func parseInetAton(s string) (netip.Addr, bool) {
 		case len(p) > 1 && p[0] == '0':
 			base, digits = 8, p[1:]
 		}
-		if digits == "" || digits[0] == '+' || digits[0] == '-' {
+		v, ok := parseUint32(digits, base)
+		if !ok {
 			return netip.Addr{}, false
 		}
-		v, err := strconv.ParseUint(digits, base, 32)
-		if err != nil {
-			return netip.Addr{}, false
-		}
-		vals[i] = v
+		vals[n] = v
 	}
-	n := len(parts)
 	var ip uint64
 	for i := 0; i < n-1; i++ {
 		if vals[i] > 0xff {
@@ -144,6 +148,38 @@ func parseInetAton(s string) (netip.Addr, bool) {
 		ip |= last
 	}
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true
+}
+
+// parseUint32 is strconv.ParseUint(digits, base, 32) for base 8, 10 or 16,
+// without the error value (which allocates): ok is false for an empty
+// string, a digit outside base, or a value over 32 bits.
+func parseUint32(digits string, base uint64) (uint64, bool) {
+	if digits == "" {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		var d uint64
+		switch {
+		case '0' <= c && c <= '9':
+			d = uint64(c - '0')
+		case 'a' <= c && c <= 'f':
+			d = uint64(c-'a') + 10
+		case 'A' <= c && c <= 'F':
+			d = uint64(c-'A') + 10
+		default:
+			return 0, false
+		}
+		if d >= base {
+			return 0, false
+		}
+		v = v*base + d
+		if v > 1<<32-1 {
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 // normHost lowercases the ASCII letters of host and drops a final dot.
@@ -172,7 +208,8 @@ func classifyHost(host string) (addrClass, bool) {
 
 // originClass is the class of the network the operation's origin is on, as
 // far as its URL tells: a host name that is neither an address nor
-// localhost counts as public.
+// localhost counts as public (the address the caller's request reached is
+// not visible to a RoundTripper).
 func (o *origin) originClass() addrClass {
 	c, _ := classifyHost(o.url.Hostname())
 	return c
@@ -337,18 +374,21 @@ func forbiddenReason(target, origin addrClass) string {
 	return fmt.Sprintf("points at %s, and the operation's origin is on %s", target, origin)
 }
 
-// dialGuard checks the address a request to a host name was dialled to,
-// through httptrace's GotConn: a name may resolve to an address the URL
-// policy refuses. When it does, an HTTP/1 connection is closed before the
-// request is written; an HTTP/2 one is shared with other requests, so the
-// request goes, and its response is thrown away. err holds the refusal.
+// dialGuard checks the address a request to a host name other than the
+// origin's was dialled to, through httptrace's GotConn: a name may resolve
+// to an address the URL policy refuses. When it does, an HTTP/1 connection
+// is closed before the request is written; an HTTP/2 one is shared with
+// other requests, so the request goes, and its response is thrown away.
+// err holds the refusal.
 type dialGuard struct {
-	c       *config
-	o       *origin
-	u       *url.URL
-	source  string
-	proxied func() bool // whether the request goes through an HTTP proxy
-	err     atomic.Pointer[ForbiddenURLError]
+	c      *config
+	o      *origin
+	u      *url.URL
+	source string
+	base   http.RoundTripper // with req: whether it goes through a proxy
+	req    *http.Request
+	trace  httptrace.ClientTrace // in the same allocation
+	err    atomic.Pointer[ForbiddenURLError]
 }
 
 // needsGuard reports whether a request to u needs its dialled address
@@ -365,8 +405,30 @@ func (c *config) needsGuard(o *origin, u *url.URL) bool {
 	return !c.allowedHost(host)
 }
 
-func (g *dialGuard) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{GotConn: g.gotConn}
+// watchDial returns ctx, traced when the request to u needs its dialled
+// address checked, and the guard to call done on once it returns; set the
+// guard's base and req before sending. A checked request costs three
+// allocations (the guard, its GotConn closure, the context); requests to
+// the origin's host cost none.
+func (c *config) watchDial(ctx context.Context, o *origin, u *url.URL, source string) (context.Context, *dialGuard) {
+	if !c.needsGuard(o, u) {
+		return ctx, nil
+	}
+	g := &dialGuard{c: c, o: o, u: u, source: source}
+	g.trace.GotConn = g.gotConn
+	return httptrace.WithClientTrace(ctx, &g.trace), g
+}
+
+// done closes resp (unread) and returns the refusal, if the trace saw one.
+func (g *dialGuard) done(resp *http.Response) error {
+	ferr := g.err.Load()
+	if ferr == nil {
+		return nil
+	}
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close() // not drained: nothing of it is read
+	}
+	return ferr
 }
 
 func (g *dialGuard) gotConn(info httptrace.GotConnInfo) {
@@ -413,19 +475,18 @@ func isHTTP2(conn net.Conn) bool {
 	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
 }
 
-// proxiedFunc returns whether req goes through a proxy: base's own Proxy
-// when base is an *http.Transport, else the environment's (HTTPS_PROXY and
-// the like), which http.DefaultTransport and most wrappers around it use.
-func proxiedFunc(base http.RoundTripper, req *http.Request) func() bool {
-	return func() bool {
-		proxy := http.ProxyFromEnvironment
-		if t, ok := base.(*http.Transport); ok {
-			proxy = t.Proxy
-		}
-		if proxy == nil {
-			return false
-		}
-		p, err := proxy(req)
-		return err != nil || p != nil // an error: unknown, so do not refuse
+// proxied reports whether the request goes through a proxy: base's own
+// Proxy when base is an *http.Transport, else the environment's
+// (HTTPS_PROXY and the like), which http.DefaultTransport and most wrappers
+// around it use.
+func (g *dialGuard) proxied() bool {
+	proxy := http.ProxyFromEnvironment
+	if t, ok := g.base.(*http.Transport); ok {
+		proxy = t.Proxy
 	}
+	if proxy == nil || g.req == nil {
+		return false
+	}
+	p, err := proxy(g.req)
+	return err != nil || p != nil // an error: unknown, so do not refuse
 }

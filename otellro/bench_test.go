@@ -61,23 +61,25 @@ func (f *fakeService) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// provider is a setting of the benchmarks: otellro's options, or none
+// (nil otel) for lro without otellro.
 type provider struct {
-	name  string
-	hooks func() []lro.Option
+	name string
+	otel func() []otellro.Option
 }
 
 var providers = []provider{
-	{"none", func() []lro.Option { return nil }},
-	{"noop", func() []lro.Option {
-		return []lro.Option{lro.WithHooks(otellro.Hooks(otellro.WithTracerProvider(tracenoop.NewTracerProvider()),
-			otellro.WithMeterProvider(metricnoop.NewMeterProvider())))}
+	{"none", nil},
+	{"noop", func() []otellro.Option {
+		return []otellro.Option{otellro.WithTracerProvider(tracenoop.NewTracerProvider()),
+			otellro.WithMeterProvider(metricnoop.NewMeterProvider())}
 	}},
-	{"sdk", func() []lro.Option {
+	{"sdk", func() []otellro.Option {
 		// Spans sampled and recorded, exported nowhere; metrics
 		// aggregated for a manual reader.
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-		return []lro.Option{lro.WithHooks(otellro.Hooks(otellro.WithTracerProvider(tp), otellro.WithMeterProvider(mp)))}
+		return []otellro.Option{otellro.WithTracerProvider(tp), otellro.WithMeterProvider(mp)}
 	}},
 }
 
@@ -90,7 +92,11 @@ func BenchmarkOperation(b *testing.B) {
 		for _, polls := range []int{0, 10} {
 			b.Run("provider="+p.name+"/polls="+strconv.Itoa(polls), func(b *testing.B) {
 				svc := &fakeService{polls: polls, seen: map[int]int{}}
-				tr := lro.New(svc, append(p.hooks(), lro.WithPollInterval(time.Nanosecond))...)
+				opts := []lro.Option{lro.WithPollInterval(time.Nanosecond)}
+				if p.otel != nil {
+					opts = append(opts, lro.WithHooks(otellro.Hooks(p.otel()...)))
+				}
+				tr := lro.New(svc, opts...)
 				b.ReportAllocs()
 				n := 0
 				for b.Loop() {
@@ -110,15 +116,41 @@ func BenchmarkOperation(b *testing.B) {
 	}
 }
 
-// BenchmarkPollHooks calls otellro's Waiting and Polled hooks, as lro does
+// BenchmarkHooks calls otellro's hooks as lro does for one operation
+// (Context, Started, then Waiting and Polled per poll, then Done), without
+// lro or I/O, so that the time is the adapter's own: polls=0 is its cost per
+// operation, (polls=10 - polls=0)/10 its cost per poll.
+func BenchmarkHooks(b *testing.B) {
+	for _, p := range providers[1:] {
+		for _, polls := range []int{0, 10} {
+			b.Run("provider="+p.name+"/polls="+strconv.Itoa(polls), func(b *testing.B) {
+				h := otellro.Hooks(p.otel()...)
+				start, token := startInfo()
+				b.ReportAllocs()
+				for b.Loop() {
+					ctx := h.Context(start)
+					started := start
+					started.Context, started.Token = ctx, token
+					h.Started(started)
+					for n := range polls {
+						h.Waiting(lro.WaitInfo{Context: ctx, Attempt: n, Delay: time.Second, Reason: lro.WaitInterval})
+						h.Polled(lro.PollInfo{Context: ctx, Attempt: n + 1, StatusCode: 200, Status: strategies.InProgress,
+							HasPercentComplete: true, PercentComplete: 50})
+					}
+					h.Done(lro.DoneInfo{Context: ctx, Status: strategies.Succeeded, Elapsed: time.Second, Requests: polls + 2})
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkPollNoop calls otellro's Waiting and Polled hooks, as lro does
 // for each poll, within one operation begun by its Context hook; with the
 // no-op providers they must not allocate, which it checks.
-func BenchmarkPollHooks(b *testing.B) {
+func BenchmarkPollNoop(b *testing.B) {
 	h := otellro.Hooks(otellro.WithTracerProvider(tracenoop.NewTracerProvider()),
 		otellro.WithMeterProvider(metricnoop.NewMeterProvider()))
-	req, _ := http.NewRequest(http.MethodPut, "http://svc.test/res/1", nil)
-	start := lro.StartInfo{Context: context.Background(), Request: req, Method: req.Method, URL: req.URL.String(),
-		Strategy: "operation-location", PollURL: "http://svc.test/ops/1", Status: strategies.InProgress}
+	start, _ := startInfo()
 	ctx := h.Context(start)
 	wait := lro.WaitInfo{Context: ctx, Attempt: 1, Reason: lro.WaitInterval}
 	poll := lro.PollInfo{Context: ctx, Attempt: 1, StatusCode: 200, Status: strategies.InProgress, HasPercentComplete: true, PercentComplete: 50}
@@ -132,4 +164,12 @@ func BenchmarkPollHooks(b *testing.B) {
 	}
 	b.StopTimer()
 	h.Done(lro.DoneInfo{Context: ctx, Status: strategies.Succeeded})
+}
+
+// startInfo is what lro hands the Context hook for a PUT, and a token of
+// the size lro makes for it.
+func startInfo() (lro.StartInfo, string) {
+	req, _ := http.NewRequest(http.MethodPut, "http://svc.test/res/1?api-version=2024-01-01", nil)
+	return lro.StartInfo{Context: context.Background(), Request: req, Method: req.Method, URL: req.URL.String(),
+		Strategy: "operation-location", PollURL: "http://svc.test/ops/1", Status: strategies.InProgress}, strings.Repeat("t", 300)
 }

@@ -58,7 +58,9 @@ package otellro
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
+	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -123,6 +125,9 @@ type hooks struct {
 	tracer trace.Tracer
 	props  propagation.TextMapPropagator
 
+	byStrategy sync.Map // strategy name -> []metric.AddOption
+	byOutcome  sync.Map // outcomeKey -> metric.MeasurementOption
+
 	duration metric.Float64Histogram
 	ops      metric.Int64Counter
 	polls    metric.Int64Counter
@@ -137,7 +142,7 @@ type op struct {
 	resumed  bool
 	polls    int
 	// byStrategy holds metric.WithAttributeSet(lro.strategy), made once
-	// so that a poll adds no allocation.
+	// per strategy, so that a poll adds no allocation.
 	byStrategy []metric.AddOption
 }
 
@@ -151,20 +156,63 @@ func (h *hooks) state(ctx context.Context) *op {
 
 func (h *hooks) context(i lro.StartInfo) context.Context {
 	ctx := i.Context
-	o := &op{strategy: keyStrategy.String(i.Strategy), resumed: i.Request == nil}
-	o.byStrategy = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(o.strategy))}
-	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(
-		o.strategy, keyMethod.String(i.Method), keyURL.String(stripQuery(i.URL)))}
+	o := &op{strategy: keyStrategy.String(i.Strategy), resumed: i.Request == nil, byStrategy: h.strategyOpts(i.Strategy)}
+	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(o.strategy, keyMethod.String(i.Method))}
 	parent := ctx
 	if o.resumed {
 		opts = append(opts, trace.WithNewRoot(), trace.WithAttributes(keyResumed.Bool(true)))
 	} else {
 		parent = h.initialSpan(ctx, i)
 	}
-	_, o.span = h.tracer.Start(parent, "lro "+i.Method, opts...)
+	_, o.span = h.tracer.Start(parent, spanName(i.Method), opts...)
+	if o.span.IsRecording() {
+		o.span.SetAttributes(keyURL.String(stripQuery(i.URL)))
+	}
 	ctx = context.WithValue(trace.ContextWithSpan(ctx, o.span), h, o)
 	h.active.Add(ctx, 1, o.byStrategy...)
 	return ctx
+}
+
+// strategyOpts returns the metric option that sets lro.strategy to name,
+// made once per strategy (a Transport's chain names few).
+func (h *hooks) strategyOpts(name string) []metric.AddOption {
+	if v, ok := h.byStrategy.Load(name); ok {
+		return v.([]metric.AddOption)
+	}
+	v, _ := h.byStrategy.LoadOrStore(name, []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(keyStrategy.String(name)))})
+	return v.([]metric.AddOption)
+}
+
+type outcomeKey struct {
+	strategy, outcome string
+	resumed           bool
+}
+
+// outcomeOpt returns the metric option that sets lro.strategy, lro.outcome
+// and lro.resumed, made once per combination.
+func (h *hooks) outcomeOpt(strategy, outcome string, resumed bool) metric.MeasurementOption {
+	k := outcomeKey{strategy, outcome, resumed}
+	if v, ok := h.byOutcome.Load(k); ok {
+		return v.(metric.MeasurementOption)
+	}
+	v, _ := h.byOutcome.LoadOrStore(k, metric.WithAttributeSet(attribute.NewSet(
+		keyStrategy.String(strategy), keyOutcome.String(outcome), keyResumed.Bool(resumed))))
+	return v.(metric.MeasurementOption)
+}
+
+// spanName is "lro " and method, without building the common ones.
+func spanName(method string) string {
+	switch method {
+	case http.MethodPut:
+		return "lro PUT"
+	case http.MethodPost:
+		return "lro POST"
+	case http.MethodPatch:
+		return "lro PATCH"
+	case http.MethodDelete:
+		return "lro DELETE"
+	}
+	return "lro " + method
 }
 
 // initialSpan returns ctx carrying the initial request's span as the
@@ -223,7 +271,7 @@ func (h *hooks) done(i lro.DoneInfo) {
 	outcome := outcomeOf(i)
 	h.active.Add(i.Context, -1, o.byStrategy...)
 	if !i.Pending {
-		set := metric.WithAttributeSet(attribute.NewSet(o.strategy, keyOutcome.String(outcome), keyResumed.Bool(o.resumed)))
+		set := h.outcomeOpt(o.strategy.Value.AsString(), outcome, o.resumed)
 		h.duration.Record(i.Context, i.Elapsed.Seconds(), set)
 		h.ops.Add(i.Context, 1, set)
 	}

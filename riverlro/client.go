@@ -25,6 +25,7 @@ type Args struct{}
 func (Args) Kind() string { return "riverlro_operation" }
 
 // Client starts operations and reads them. It is safe for concurrent use.
+// Its zero value is not usable; call NewClient.
 type Client struct {
 	pool   *pgxpool.Pool
 	river  *river.Client[pgx.Tx]

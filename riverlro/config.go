@@ -12,7 +12,8 @@ import (
 // DefaultMaxBody is the stored result body's bound when Config.MaxBody is 0.
 const DefaultMaxBody = 1 << 20
 
-// Config configures a Client or a Worker.
+// Config configures a Client or a Worker. Transport is required; every
+// other field's zero value means the default its doc gives.
 type Config struct {
 	// Transport sends the initial request (Client.Start), the polls
 	// (Worker) and cancel requests (Client.Cancel). Its base transport

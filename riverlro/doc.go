@@ -23,11 +23,14 @@
 //
 // Guarantees. An operation is polled by one worker at a time: a step holds
 // the operation row's lock (SELECT ... FOR UPDATE) from before its request
-// until its transaction ends, so even a job River rescued while its first
-// run still lives waits, then sees the operation's new state. A result is
-// written once: only a running operation's row can take one, and a trigger
-// refuses any change to an ended one. Tokens carry no credential; the polls
-// take theirs from the base transport of the worker's lro.Transport.
+// until its transaction ends. So even a run of a job River rescued while
+// its first run still lives (one stuck past RescueStuckJobsAfter) waits for
+// the lock; it then leaves an ended operation alone, or polls a running one
+// again from the token it was handed (a repeated GET, nothing worse). A
+// result is written once: only a running operation's row can take one, and
+// a trigger refuses any change to an ended one. Tokens carry no credential;
+// the polls take theirs from the base transport of the worker's
+// lro.Transport.
 //
 // A worker killed mid-step loses nothing: its transaction is rolled back,
 // the row lock freed, and River's rescuer runs the job again from the last

@@ -27,7 +27,7 @@ func databaseURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("DATABASE_URL")
 	if u == "" {
-		t.Skip("riverlro: DATABASE_URL not set (start a throwaway server: eval \"$(riverlro/dev/pg.sh start)\"; export DATABASE_URL)")
+		t.Skip("riverlro: DATABASE_URL not set")
 	}
 	return u
 }
@@ -115,6 +115,16 @@ type fixture struct {
 
 func newFixture(t testing.TB, cfg riverlro.Config) *fixture {
 	t.Helper()
+	f := newStoppedFixture(t, cfg)
+	if err := f.river.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// newStoppedFixture is newFixture with the River client not started yet.
+func newStoppedFixture(t testing.TB, cfg riverlro.Config) *fixture {
+	t.Helper()
 	if cfg.Transport == nil {
 		cfg.Transport = newTransport()
 	}
@@ -135,10 +145,6 @@ func newFixture(t testing.TB, cfg riverlro.Config) *fixture {
 		TestOnly:          true,
 	})
 	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := rc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {

@@ -268,3 +268,50 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		t.Fatalf("version = %d, %v; want 1", v, err)
 	}
 }
+
+// TestStepWaitsForRowLock: a step polls only while it holds its operation's
+// row lock, so while someone else holds it (another run of the same job,
+// say) the service sees no poll.
+func TestStepWaitsForRowLock(t *testing.T) {
+	t.Parallel()
+	srv := lrotest.NewServer()
+	t.Cleanup(srv.Close)
+	f := newStoppedFixture(t, riverlro.Config{})
+	res := srv.Start(lrotest.Scenario{Result: `{"nonce":"locked"}`})
+	id := f.start(t, put(t, res))
+	ctx := context.Background()
+	holder, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(ctx)
+	if _, err := holder.Exec(ctx, `SELECT 1 FROM riverlro_operation WHERE id = $1 FOR UPDATE`, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.river.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the job runs, blocked on the lock.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var state string
+		if err := f.pool.QueryRow(ctx, `SELECT state FROM river_job WHERE id = $1`, id).Scan(&state); err != nil {
+			t.Fatal(err)
+		}
+		if state == "running" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job still %s after 10s", state)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if got := countSteps(srv, res); got[lrotest.Poll] != 0 {
+		t.Fatalf("%d polls while another transaction held the row lock, want 0", got[lrotest.Poll])
+	}
+	holder.Rollback(ctx)
+	op := f.await(t, id)
+	if op.State != riverlro.Succeeded || string(op.Result.Body) != `{"nonce":"locked"}` {
+		t.Fatalf("after the lock: %s %q", op.State, op.Result.Body)
+	}
+}

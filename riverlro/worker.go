@@ -19,7 +19,8 @@ import (
 
 // Worker is the River worker of operations: each run of an operation's job
 // takes one lro.Transport.Poll step (see the package documentation). Add it
-// to a River client's workers with river.AddWorker.
+// to a River client's workers with river.AddWorker. Its zero value is not
+// usable; call NewWorker.
 type Worker struct {
 	river.WorkerDefaults[Args]
 	pool *pgxpool.Pool

@@ -48,6 +48,9 @@ running() {
 
 start() {
   if running; then cat "$envfile"; return; fi
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /bin/sh postgres
+  fi
   rm -rf "$dir"
   mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
