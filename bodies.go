@@ -198,7 +198,7 @@ func (b *cancelBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && err != io.EOF {
 		tok, _ := encodeToken(b.op)
-		err = &PollError{URL: b.url, Token: tok, Err: err}
+		err = &PollError{URL: b.url, Token: tok, Err: &readError{url: b.url, err: err}}
 	}
 	return n, err
 }

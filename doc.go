@@ -69,10 +69,12 @@
 // resume token (TokenFromError), so the operation can be finished later.
 //
 // http.Client.Timeout bounds the whole client.Do, so with lro it bounds the
-// whole operation, and when it fires net/http replaces lro's error with a
-// flat one of its own: TokenFromError and errors.As find nothing in it.
-// Bound an operation with a context deadline or WithMaxWait instead, or
-// keep the token that Hooks.Started reports before the first wait.
+// whole operation, and when it fires net/http usually replaces lro's error
+// with a flat one of its own: TokenFromError and errors.As find nothing in
+// it, and only the text says what lro saw (lro adds that the Client's
+// timeout ended the operation). Bound an operation with a context deadline
+// or WithMaxWait instead, or keep the token that Hooks.Started reports
+// before the first wait.
 //
 // # Code map
 //

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lrohttp/lro"
 	"github.com/lrohttp/lro/lrotest"
+	"github.com/lrohttp/lro/strategies"
 )
 
 // TestEndToEnd runs operations of every lrotest protocol over loopback
@@ -36,7 +37,7 @@ func TestEndToEnd(t *testing.T) {
 		{name: "operation-location PUT resourceLocation", sc: lrotest.Scenario{Protocol: lrotest.OperationLocation, Polls: 1, ResourceLocation: true, Result: result},
 			method: "PUT", status: 200, body: result, requests: 4},
 		{name: "operation-location POST, monitor is the result", sc: lrotest.Scenario{Protocol: lrotest.OperationLocation, PercentComplete: true},
-			method: "POST", status: 200, body: `{"id":"op1","status":"Succeeded","percentComplete":100}`, requests: 2},
+			method: "POST", status: 200, body: `{"id":"op1","status":"Succeeded","percentComplete":100,"result":{"name":"op1","result":"done"}}`, requests: 2},
 		{name: "operation-location failed", sc: lrotest.Scenario{Protocol: lrotest.OperationLocation, Polls: 1, Terminal: "Failed"},
 			method: "PATCH", errStatus: "Failed", errCode: "OperationFailed", requests: 3},
 		{name: "azure-async-operation POST with Location", sc: lrotest.Scenario{Protocol: lrotest.AzureAsyncOperation, Polls: 1, WithLocation: true, Result: result},
@@ -89,8 +90,9 @@ func TestEndToEnd(t *testing.T) {
 				if !errors.As(err, &oe) {
 					t.Fatalf("got %v, %v; want an *OperationError", resp, err)
 				}
-				if oe.Status != tc.errStatus || oe.Code != tc.errCode {
-					t.Errorf("got Status %q Code %q, want %q %q", oe.Status, oe.Code, tc.errStatus, tc.errCode)
+				if oe.ServiceStatus != tc.errStatus || oe.Status != strategies.ParseStatus(tc.errStatus) || oe.Code != tc.errCode {
+					t.Errorf("got Status %q ServiceStatus %q Code %q, want %q %q %q", oe.Status, oe.ServiceStatus, oe.Code,
+						strategies.ParseStatus(tc.errStatus), tc.errStatus, tc.errCode)
 				}
 				if b, _ := io.ReadAll(oe.Response.Body); len(b) == 0 {
 					t.Errorf("OperationError.Response has an empty body, want the service's answer")

@@ -1,10 +1,13 @@
 package lro
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lrohttp/lro/strategies"
 )
@@ -42,9 +45,12 @@ var (
 // OperationError is what RoundTrip returns when an operation ends Failed or
 // Canceled.
 type OperationError struct {
-	// Status is the terminal status as the service reported it (Failed,
-	// Canceled, Cancelled, …).
-	Status string
+	// Status is the terminal state: strategies.Failed or
+	// strategies.Canceled, as the hooks report it.
+	Status strategies.Status
+	// ServiceStatus is the terminal status as the service spelled it
+	// (Failed, Canceled, Cancelled, …).
+	ServiceStatus string
 	// Code and Message are the service's error code and message, as the
 	// operation's strategy read them (Azure's "error" object, Google's
 	// canonical code name), when it names one. NumericCode is the service's
@@ -61,24 +67,30 @@ type OperationError struct {
 }
 
 func (e *OperationError) Error() string {
-	msg := "lro: operation " + e.Status
-	if e.Code != "" {
-		msg += ": " + e.Code
+	st := e.ServiceStatus
+	if st == "" {
+		st = string(e.Status)
 	}
-	if e.Message != "" {
-		msg += ": " + e.Message
-	}
-	return msg
+	return "lro: operation " + st + serviceError(e.Code, e.Message)
 }
 
-// ResponseError is what RoundTrip returns when a poll or the final GET
-// answers an error status that is not transient (or stays transient past
-// the retries).
+// ResponseError is what RoundTrip returns when a poll, the final GET or a
+// cancel request answers an error status that is not transient (or stays
+// transient past the retries).
 type ResponseError struct {
-	// Phase is "poll" or "result".
+	// Phase is "poll", "result" or "cancel".
 	Phase string
 	// StatusCode is the response's status code.
 	StatusCode int
+	// Code and Message come from the body's "error" object
+	// ({"error":{"code":…,"message":…}}), when it has one.
+	Code    string
+	Message string
+	// Attempts is how many times in a row the request got an error answer
+	// before lro gave up: 1 unless the answer was retried. Elapsed is the
+	// time from the first of those attempts to the last answer.
+	Attempts int
+	Elapsed  time.Duration
 	// Response is that response, with its body (capped as status bodies
 	// are) readable from the start, so the service's error reaches the
 	// caller.
@@ -87,14 +99,39 @@ type ResponseError struct {
 	Token string
 	// Err is ErrRetriesExhausted when retries ran out, else nil.
 	Err error
+
+	// why explains the answer when lro knows more: a not-found grace that
+	// ran out, credentials lro withheld from the host.
+	why string
 }
 
 func (e *ResponseError) Error() string {
-	msg := fmt.Sprintf("lro: %s GET %s answered %s", e.Phase, e.Response.Request.URL.Redacted(), e.Response.Status)
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+	var b strings.Builder
+	b.WriteString("lro: ")
+	if e.Phase != "" && e.Phase != "poll" {
+		b.WriteString(e.Phase + " ")
 	}
-	return msg
+	status := strconv.Itoa(e.StatusCode)
+	if e.Response != nil {
+		if req := e.Response.Request; req != nil && req.URL != nil {
+			b.WriteString(req.Method + " " + req.URL.Redacted() + " ")
+		}
+		if e.Response.Status != "" {
+			status = e.Response.Status
+		}
+	}
+	b.WriteString("answered " + status)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " %d times over %v", e.Attempts, e.Elapsed.Round(time.Millisecond))
+	}
+	if errors.Is(e.Err, ErrRetriesExhausted) {
+		b.WriteString(" (retries exhausted)")
+	}
+	if e.why != "" {
+		b.WriteString(": " + e.why)
+	}
+	b.WriteString(serviceError(e.Code, e.Message))
+	return b.String()
 }
 
 // Unwrap returns Err.
@@ -110,18 +147,111 @@ type PollError struct {
 	Token string
 	// Err is the cause.
 	Err error
+
+	// hint is advice lro can give about the cause: see clientTimeoutHint.
+	hint string
 }
 
 func (e *PollError) Error() string {
-	if e.URL == "" {
-		return e.Err.Error()
+	msg := unprefixed(e.Err)
+	// The cause names the URL when it is about that request (a
+	// *url.Error, a strategy's message): say it once.
+	if e.URL != "" && !strings.Contains(msg, e.URL) {
+		msg = "polling " + e.URL + ": " + msg
 	}
-	// One "lro:" prefix: the cause's own, if any, goes.
-	return "lro: polling " + e.URL + ": " + strings.TrimPrefix(e.Err.Error(), "lro: ")
+	if e.hint != "" {
+		msg += "; " + e.hint
+	}
+	return "lro: " + msg
 }
 
 // Unwrap returns Err.
 func (e *PollError) Unwrap() error { return e.Err }
+
+// retryError is a transient failure that lasted past the retries: it wraps
+// ErrRetriesExhausted and the last failure.
+type retryError struct {
+	url      string
+	attempts int
+	elapsed  time.Duration
+	last     error
+}
+
+func (e *retryError) Error() string {
+	// The last failure's message names the URL too: say it once.
+	cause := unprefixed(e.last)
+	cause = strings.TrimPrefix(cause, "GET "+e.url+": ")
+	cause = strings.TrimPrefix(cause, "Get \""+e.url+"\": ")
+	return fmt.Sprintf("GET %s failed %d times over %v (retries exhausted), the last time: %s",
+		e.url, e.attempts, e.elapsed.Round(time.Millisecond), cause)
+}
+
+func (e *retryError) Unwrap() []error { return []error{ErrRetriesExhausted, e.last} }
+
+// pollTimeoutError is a request that got no answer, or no whole body,
+// within WithPollTimeout. It wraps context.DeadlineExceeded.
+type pollTimeoutError struct {
+	url     string
+	timeout time.Duration
+	reading bool // the headers came, the body did not end
+}
+
+func (e *pollTimeoutError) Error() string {
+	if e.reading {
+		return fmt.Sprintf("GET %s: body not read in full within the poll timeout (%v)", e.url, e.timeout)
+	}
+	return fmt.Sprintf("GET %s: no answer within the poll timeout (%v)", e.url, e.timeout)
+}
+
+// readError is a failure reading the body of a GET.
+type readError struct {
+	url string
+	err error
+}
+
+func (e *readError) Error() string {
+	return "GET " + e.url + ": reading the body: " + unprefixed(e.err)
+}
+
+func (e *readError) Unwrap() error { return e.err }
+
+// unprefixed is err's message without the "lro: " prefixes of lro's own
+// errors nested in it: the error that holds them says it once.
+func unprefixed(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return strings.ReplaceAll(err.Error(), "lro: ", "")
+}
+
+// serviceError formats a service's error code and message, "" when both are
+// empty.
+func serviceError(code, message string) string {
+	switch {
+	case code != "" && message != "":
+		return ": " + code + ": " + message
+	case code != "":
+		return ": " + code
+	case message != "":
+		return ": " + message
+	}
+	return ""
+}
+
+// clientTimeoutHint is added to an error when the request's context ended
+// with a deadline while http.Client.Timeout was in force (the Client then
+// sets the deprecated Request.Cancel channel for transports it does not
+// know): net/http then replaces the error with its own, resume token and
+// all, whenever its timer notices the timeout before lro returns (usually).
+const clientTimeoutHint = "http.Client.Timeout ended the operation, and net/http usually replaces this error, resume token and all, with its own: " +
+	"bound the operation with a context deadline or WithMaxWait instead, or keep the token from Hooks.Started"
+
+// clientTimedOut reports whether err, ending an operation started by req,
+// comes from an http.Client.Timeout.
+func clientTimedOut(req *http.Request, ctx context.Context, err error) bool {
+	return req != nil && req.Cancel != nil && errors.Is(err, context.DeadlineExceeded) &&
+		errors.Is(ctx.Err(), context.DeadlineExceeded)
+}
 
 // TokenFromError returns the resume token carried by an error RoundTrip,
 // Resume or Poll returned, looking through wrapping (*url.Error included).

@@ -99,7 +99,7 @@ func TestGoogleOperationsEndToEnd(t *testing.T) {
 			}
 			if tc.errCode != "" {
 				var oe *lro.OperationError
-				if !errors.As(err, &oe) || oe.Code != tc.errCode || oe.NumericCode != tc.errNum || oe.Message != tc.sc.ErrorMessage || oe.Status != string(tc.status) {
+				if !errors.As(err, &oe) || oe.Code != tc.errCode || oe.NumericCode != tc.errNum || oe.Message != tc.sc.ErrorMessage || oe.Status != tc.status {
 					t.Fatalf("err = %#v, want an OperationError %s (%d) %q", err, tc.errCode, tc.errNum, tc.sc.ErrorMessage)
 				}
 				if oe.Token == "" {

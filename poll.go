@@ -2,7 +2,11 @@ package lro
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/lrohttp/lro/strategies"
@@ -26,6 +30,11 @@ type run struct {
 
 	sr    strategies.Response // what Update reads, reused by every poll
 	timer *time.Timer         // the wait between polls, reused
+
+	// The last fetch's streak of answers with the same error status: how
+	// many, and since when (for the ResponseError it may become).
+	streak      int
+	streakSince time.Time
 }
 
 func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.Request, o origin, s strategies.Strategy, op *strategies.Operation) *run {
@@ -156,8 +165,16 @@ func (r *run) token() string {
 	return tok
 }
 
+func (r *run) maxWaitError() error {
+	return fmt.Errorf("%w (%v)", ErrMaxWait, r.cfg.maxWait)
+}
+
 func (r *run) pollError(err error) error {
-	return &PollError{URL: r.op.PollURL, Token: r.token(), Err: err}
+	e := &PollError{URL: r.op.PollURL, Token: r.token(), Err: err}
+	if clientTimedOut(r.req, r.ctx, err) {
+		e.hint = clientTimeoutHint
+	}
+	return e
 }
 
 // fetchError types a failed fetch: an error status becomes a ResponseError
@@ -167,17 +184,48 @@ func (r *run) fetchError(phase string, resp *http.Response, body []byte, err err
 		return r.pollError(err)
 	}
 	resp.Body = bytesBody(body)
-	return &ResponseError{Phase: phase, StatusCode: resp.StatusCode, Response: resp, Token: r.token(), Err: err}
+	e := &ResponseError{Phase: phase, StatusCode: resp.StatusCode, Response: resp, Token: r.token(), Err: err,
+		Attempts: max(r.streak, 1)}
+	if r.streak > 1 {
+		e.Elapsed = time.Since(r.streakSince)
+	}
+	if f, perr := strategies.ParseFields(body); perr == nil {
+		e.Code, e.Message = f.ErrorCode, f.ErrorMessage
+	}
+	switch {
+	case phase == "poll" && resp.StatusCode == http.StatusNotFound && !r.visible && r.cfg.notFoundGrace > 0:
+		e.why = fmt.Sprintf("still not found when the not-found grace (%v) ran out", r.cfg.notFoundGrace)
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		if names := r.withheld(resp.Request.URL); names != "" {
+			e.why = fmt.Sprintf("lro withheld the original request's %s from %s, which is not the original host; "+
+				"if that host should get them, name it in WithTrustedHosts", names, resp.Request.URL.Hostname())
+		}
+	}
+	return e
+}
+
+// withheld names the headers of the original request that lro kept off
+// requests to u because u's host is not trusted ("Authorization",
+// "Authorization, Cookie"), or "" when there were none.
+func (r *run) withheld(u *url.URL) string {
+	if len(r.o.header) == 0 || r.cfg.trusted(&r.o, u) {
+		return ""
+	}
+	var names []string
+	for k := range r.o.header {
+		if !skipHeader(k) && !r.cfg.foreignHeader(k) {
+			names = append(names, http.CanonicalHeaderKey(k))
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // operationError reports a failed or canceled operation, with the error
 // its strategy read from last, the response that said so.
 func (r *run) operationError(last *http.Response, body []byte) error {
-	e := &OperationError{Status: r.op.ServiceStatus, Code: r.op.ErrorCode, NumericCode: r.op.ErrorNumber,
-		Message: r.op.ErrorMessage, Response: last, Token: r.token()}
-	if e.Status == "" {
-		e.Status = string(r.op.Status)
-	}
+	e := &OperationError{Status: r.op.Status, ServiceStatus: r.op.ServiceStatus, Code: r.op.ErrorCode,
+		NumericCode: r.op.ErrorNumber, Message: r.op.ErrorMessage, Response: last, Token: r.token()}
 	last.Body = bytesBody(body)
 	return e
 }

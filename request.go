@@ -286,7 +286,7 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	}
 	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
 	if err != nil {
-		err = r.timedOut(timer, target, err)
+		err = r.timedOut(ctx, timer, target, err)
 		cancel()
 		return nil, nil, err
 	}
@@ -294,7 +294,7 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 		if !timer.Stop() { // the timer fired as the headers came
 			resp.Body.Close()
 			cancel()
-			return nil, nil, r.timedOut(timer, target, context.Canceled)
+			return nil, nil, r.timedOut(ctx, timer, target, context.Canceled)
 		}
 		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, op: r.op, url: target}
 		return resp, nil, nil
@@ -302,9 +302,12 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	defer cancel()
 	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
 	if err != nil {
-		err = r.timedOut(timer, target, err)
+		if te, ok := r.timedOut(ctx, timer, target, err).(*pollTimeoutError); ok {
+			te.reading = true
+			return nil, nil, te
+		}
 		if !errors.Is(err, ErrBodyTooLarge) {
-			err = fmt.Errorf("lro: reading body of %s: %w", resp.Request.URL.Redacted(), err)
+			err = &readError{url: resp.Request.URL.Redacted(), err: err}
 		}
 		return nil, nil, err
 	}
@@ -312,12 +315,16 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	return resp, body, nil
 }
 
-// timedOut turns err, from a final GET whose timer fired, into a timeout
-// error (the timer's cancel would read as the caller's). Other errors, and
-// a context the caller ended, pass unchanged.
-func (r *run) timedOut(timer *time.Timer, target string, err error) error {
-	if timer == nil || timer.Stop() || r.ctx.Err() != nil {
+// timedOut turns err, from a request whose poll timeout fired (ctx's
+// deadline, or the final GET's timer), into a *pollTimeoutError (the timer's
+// cancel would read as the caller's). Other errors, and a context the caller
+// ended, pass unchanged.
+func (r *run) timedOut(ctx context.Context, timer *time.Timer, target string, err error) error {
+	if r.ctx.Err() != nil {
 		return err
 	}
-	return fmt.Errorf("lro: GET %s: no answer within the poll timeout (%v): %w", target, r.cfg.pollTimeout, context.DeadlineExceeded)
+	if timer != nil && timer.Stop() || timer == nil && ctx.Err() == nil {
+		return err
+	}
+	return &pollTimeoutError{url: target, timeout: r.cfg.pollTimeout}
 }

@@ -3,7 +3,6 @@ package lro
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -118,7 +117,7 @@ func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
 // operation's deadline fails at once with ErrMaxWait.
 func (r *run) wait(d time.Duration, reason WaitReason) error {
 	if time.Now().Add(d).After(r.deadline) {
-		return ErrMaxWait
+		return r.maxWaitError()
 	}
 	for _, h := range r.cfg.hooks {
 		if h.Waiting != nil {
@@ -148,14 +147,32 @@ func (r *run) wait(d time.Duration, reason WaitReason) error {
 // it reads the body (capped) and closes it; without, a 2xx body stays open
 // for the caller and only other bodies are read. On ErrRetriesExhausted with
 // a response, resp and body are the last answer.
+//
+// It counts the streak of answers with the same status that ended it
+// (r.streak, since r.streakSince), for the ResponseError it may become.
 func (r *run) fetch(target, source string, read bool) (resp *http.Response, body []byte, err error) {
+	first := time.Now()
+	r.streak, r.streakSince = 0, first
 	for attempt := 0; ; attempt++ {
+		sent := time.Now()
+		prev := 0
+		if resp != nil {
+			prev = resp.StatusCode
+		}
 		resp, body, err = r.attempt(target, source, read)
+		switch {
+		case resp == nil:
+			r.streak = 0
+		case resp.StatusCode == prev && r.streak > 0:
+			r.streak++
+		default:
+			r.streak, r.streakSince = 1, sent
+		}
 		if err != nil && (errors.Is(err, ErrInvalidURL) || errors.Is(err, ErrBodyTooLarge) || errors.Is(err, ErrTooManyRedirects)) {
 			return nil, nil, err
 		}
 		if err != nil && !time.Now().Before(r.deadline) {
-			return nil, nil, ErrMaxWait
+			return nil, nil, r.maxWaitError()
 		}
 		retry, _ := r.cfg.checkRetry(r.ctx, resp, err)
 		if !retry {
@@ -163,7 +180,7 @@ func (r *run) fetch(target, source string, read bool) (resp *http.Response, body
 		}
 		if attempt >= r.cfg.maxRetries {
 			if err != nil {
-				return nil, nil, fmt.Errorf("%w: %w", ErrRetriesExhausted, err)
+				return nil, nil, &retryError{url: target, attempts: attempt + 1, elapsed: time.Since(first), last: err}
 			}
 			return resp, body, ErrRetriesExhausted
 		}

@@ -327,17 +327,17 @@ func TestSecurityNoSecretPrinted(t *testing.T) {
 	}
 }
 
-// secDialer dials addr for every connection; remote, if set, is the
-// address the connection reports as its peer (what httptrace shows lro).
-func secTransport(addr string, remote net.Addr) *http.Transport {
+// secTransport dials srv for every connection. Each connection reports as
+// its peer (what httptrace shows lro) remote(the address asked for):
+// svc.example.com:80 for the origin, another host or a proxy otherwise.
+func secTransport(srv string, remote func(addr string) net.Addr) *http.Transport {
 	return &http.Transport{
-		Proxy: nil,
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-			if err != nil || remote == nil {
-				return c, err
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, srv)
+			if err != nil {
+				return nil, err
 			}
-			return remoteConn{c, remote}, nil
+			return remoteConn{c, remote(addr)}, nil
 		},
 	}
 }
@@ -351,7 +351,9 @@ func (c remoteConn) RemoteAddr() net.Addr { return c.remote }
 
 // TestSecurityDialledAddress: a host name whose connection goes to a
 // forbidden address is refused (the request is not written on HTTP/1),
-// unless allowed; a name dialled to a public address passes.
+// unless allowed; a name dialled to a public address passes. Through a
+// proxy, only a link-local address is refused (the proxy's address is all
+// lro sees).
 func TestSecurityDialledAddress(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -367,20 +369,12 @@ func TestSecurityDialledAddress(t *testing.T) {
 		{"name resolving to public", "203.0.113.7:80", nil, false},
 		{"allowed by prefix", "10.1.2.3:80", []string{"10.0.0.0/8"}, false},
 		{"allowed by name", "169.254.169.254:80", []string{"example.net"}, false},
-	}
-	// Through a proxy only link-local addresses are refused (the address
-	// dialled is the proxy's); the test's base is not an *http.Transport,
-	// so lro asks the environment.
-	proxied := false
-	if p, err := http.ProxyFromEnvironment(&http.Request{URL: &url.URL{Scheme: "http", Host: "monitor.example.net"}}); err != nil || p != nil {
-		proxied = true
+		{"through a proxy on a private address", "10.1.2.3:3128", nil, false},
+		{"through a proxy on a link-local address", "169.254.1.1:3128", nil, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if proxied && tc.forbidden && !strings.Contains(tc.remote, "169.254") && !strings.Contains(tc.remote, "ec2") {
-				t.Skip("an HTTP proxy is configured in the environment")
-			}
 			var monitorHits atomic.Int64
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				switch {
@@ -396,11 +390,22 @@ func TestSecurityDialledAddress(t *testing.T) {
 			}))
 			t.Cleanup(srv.Close)
 			ap, _ := netip.ParseAddrPort(tc.remote)
-			origin := secTransport(srv.Listener.Addr().String(), &net.TCPAddr{IP: net.ParseIP("203.0.113.1"), Port: 80})
-			monitor := secTransport(srv.Listener.Addr().String(), net.TCPAddrFromAddrPort(ap))
-			t.Cleanup(origin.CloseIdleConnections)
-			t.Cleanup(monitor.CloseIdleConnections)
-			base := hostSwitch{"svc.example.com": origin, "monitor.example.net": monitor}
+			base := secTransport(srv.Listener.Addr().String(), func(addr string) net.Addr {
+				if addr == "svc.example.com:80" {
+					return &net.TCPAddr{IP: net.ParseIP("203.0.113.1"), Port: 80}
+				}
+				return net.TCPAddrFromAddrPort(ap) // the monitor, or the proxy
+			})
+			if strings.Contains(tc.name, "proxy") {
+				proxy := &url.URL{Scheme: "http", Host: "proxy.example:3128"}
+				base.Proxy = func(r *http.Request) (*url.URL, error) {
+					if r.URL.Hostname() == "monitor.example.net" {
+						return proxy, nil
+					}
+					return nil, nil
+				}
+			}
+			t.Cleanup(base.CloseIdleConnections)
 			tr := lro.New(base, lro.WithPollInterval(time.Millisecond), lro.WithAllowedHosts(tc.allowed...))
 			resp, err := (&http.Client{Transport: tr}).Do(tkReq(t, "PUT", "http://svc.example.com/r", `{}`))
 			if !tc.forbidden {
@@ -427,15 +432,63 @@ func TestSecurityDialledAddress(t *testing.T) {
 	}
 }
 
-// hostSwitch sends each request through the transport for its host name.
-type hostSwitch map[string]*http.Transport
-
-func (h hostSwitch) RoundTrip(req *http.Request) (*http.Response, error) {
-	return h[req.URL.Hostname()].RoundTrip(req)
-}
-
-func (h hostSwitch) CloseIdleConnections() {
-	for _, t := range h {
-		t.CloseIdleConnections()
+// TestSecurityDialledAddressHTTP2: over HTTP/2 the shared connection stays
+// open, so the refused request goes out, but its response is thrown away
+// and the operation fails with the refusal.
+func TestSecurityDialledAddressHTTP2(t *testing.T) {
+	t.Parallel()
+	var monitorHits, http1 atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			http1.Add(1)
+		}
+		switch {
+		case r.Method == "PUT":
+			w.Header().Set("Operation-Location", "https://monitor.example.net/ops/1")
+			w.WriteHeader(201)
+		case r.URL.Path == "/ops/1":
+			monitorHits.Add(1)
+			io.WriteString(w, `{"status":"Succeeded"}`)
+		default:
+			io.WriteString(w, `{"done":true}`)
+		}
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	base := srv.Client().Transport.(*http.Transport).Clone()
+	base.ForceAttemptHTTP2 = true
+	base.TLSClientConfig.ServerName = "example.com" // the name httptest's certificate holds
+	addr := srv.Listener.Addr().String()
+	base.DialContext = func(ctx context.Context, network, to string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		remote := &net.TCPAddr{IP: net.ParseIP("203.0.113.1"), Port: 443}
+		if to != "svc.example.com:443" {
+			remote = &net.TCPAddr{IP: net.ParseIP("10.1.2.3"), Port: 443}
+		}
+		return remoteConn{c, remote}, nil
+	}
+	t.Cleanup(base.CloseIdleConnections)
+	tr := lro.New(base, lro.WithPollInterval(time.Millisecond))
+	resp, err := (&http.Client{Transport: tr}).Do(tkReq(t, "PUT", "https://svc.example.com/r", `{}`))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("want an error wrapping ErrForbiddenURL")
+	}
+	var fe *lro.ForbiddenURLError
+	if !errors.As(err, &fe) || fe.Addr != "10.1.2.3" {
+		t.Fatalf("error %v, want a *ForbiddenURLError naming the dialled 10.1.2.3", err)
+	}
+	if resp != nil {
+		t.Errorf("got a response with the error")
+	}
+	if n := monitorHits.Load(); n > 1 {
+		t.Errorf("the monitor got %d requests, want at most the refused one", n)
+	}
+	if n := http1.Load(); n != 0 {
+		t.Errorf("%d requests came over HTTP/1, want all over HTTP/2", n)
 	}
 }

@@ -83,6 +83,9 @@ type monitorDoc struct {
 	PercentComplete  *int       `json:"percentComplete,omitempty"`
 	ResourceLocation string     `json:"resourceLocation,omitempty"`
 	Error            *errorBody `json:"error,omitempty"`
+	// Result is a successful POST's result, as Azure's long-running RPC
+	// operations carry it.
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // resourceDoc is an ARM resource document.

@@ -1,6 +1,7 @@
 package lrotest
 
 import (
+	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
@@ -230,11 +231,17 @@ func (o *op) terminal() *answer {
 		return o.final(resourceRoute)
 	}
 	d := monitorDoc{ID: o.monID, Status: sc.terminal(), PercentComplete: o.percent()}
-	switch {
-	case !sc.succeeded():
+	if !sc.succeeded() {
 		d.Error = failure(o.monID, sc.terminal())
-	case sc.ResourceLocation && m != http.MethodDelete:
-		d.ResourceLocation = o.resultLocation()
+	} else {
+		if sc.ResourceLocation && m != http.MethodDelete {
+			d.ResourceLocation = o.resultLocation()
+		}
+		if m == http.MethodPost && !sc.ResourceLocation && !sc.WithLocation {
+			// The monitor body is the only way a client following
+			// Azure's rules has to the result.
+			d.Result = o.postResult()
+		}
 	}
 	return jsonAnswer(http.StatusOK, d)
 }
@@ -286,6 +293,19 @@ func (o *op) result() *answer {
 		return jsonAnswer(http.StatusOK, postResult{Name: o.id, Result: "done"})
 	}
 	return jsonAnswer(http.StatusOK, o.doc(sc.terminal()))
+}
+
+// postResult is the JSON of a successful POST's result, for the terminal
+// monitor body; nil when Scenario.Result is not valid JSON.
+func (o *op) postResult() json.RawMessage {
+	if r := o.sc.Result; r != "" {
+		if !json.Valid([]byte(r)) {
+			return nil
+		}
+		return json.RawMessage(r)
+	}
+	b, _ := json.Marshal(postResult{Name: o.id, Result: "done"})
+	return b
 }
 
 type postResult struct {

@@ -126,6 +126,13 @@ type Scenario struct {
 	// document {"id":"/resources/{id}","name":"{id}","properties":
 	// {"provisioningState":"Succeeded"}} for PUT and PATCH, and
 	// {"name":"{id}","result":"done"} for POST.
+	//
+	// A client following Azure's rules returns the terminal monitor body as
+	// the result of a POST whose status monitor (OperationLocation,
+	// AzureAsyncOperation) names no result URL. So when neither
+	// WithLocation nor ResourceLocation is set, that body carries Result
+	// (if it is valid JSON) in its "result" field, as Azure's long-running
+	// RPC operations do: {"id":"op1","status":"Succeeded","result":Result}.
 	Result string
 
 	// MonitorServer, if set, hosts the URLs the operation hands out

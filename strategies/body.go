@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -71,7 +72,7 @@ func parseFieldsSlow(body []byte) (Fields, error) {
 	var f Fields
 	var raw rawFields
 	if err := json.Unmarshal(body, &raw); err != nil {
-		return f, fmt.Errorf("%w: %w", ErrInvalidBody, err)
+		return f, fmt.Errorf("%w: %w; the body starts %s", ErrInvalidBody, err, bodyStart(body))
 	}
 	f.Status, f.HasStatus = jsonString(raw.Status)
 	if len(raw.Properties) > 0 && raw.Properties[0] == '{' {
@@ -97,6 +98,17 @@ func parseFieldsSlow(body []byte) (Fields, error) {
 		}
 	}
 	return f, nil
+}
+
+// bodyStartLen is how much of an invalid body an error shows.
+const bodyStartLen = 64
+
+// bodyStart quotes the first bytes of body for an error message.
+func bodyStart(body []byte) string {
+	if len(body) <= bodyStartLen {
+		return strconv.Quote(string(body))
+	}
+	return strconv.Quote(string(body[:bodyStartLen])) + "…"
 }
 
 // State is the state an Azure body declares: its "status", else its

@@ -3,6 +3,7 @@ package strategies
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -119,5 +120,23 @@ func TestResolve(t *testing.T) {
 	}
 	if _, err := Resolve(nil, "Location", "/relative"); !errors.Is(err, ErrInvalidURL) {
 		t.Errorf("Resolve(nil, relative) error = %v, want ErrInvalidURL", err)
+	}
+}
+
+// An invalid body's error shows its first bytes, quoted, and no more than
+// bodyStartLen of them.
+func TestParseFieldsErrorShowsBodyStart(t *testing.T) {
+	t.Parallel()
+	long := "<html>" + strings.Repeat("x", 100)
+	tests := []struct{ body, want string }{
+		{`<html>Bad Gateway</html>`, `; the body starts "<html>Bad Gateway</html>"`},
+		{long, `; the body starts "` + long[:bodyStartLen] + `"…`},
+		{"{\"status\":\"Run\n", `; the body starts "{\"status\":\"Run\n"`},
+	}
+	for _, tc := range tests {
+		_, err := ParseFields([]byte(tc.body))
+		if !errors.Is(err, ErrInvalidBody) || !strings.HasSuffix(err.Error(), tc.want) {
+			t.Errorf("ParseFields(%q) = %v, want ErrInvalidBody ending %s", tc.body, err, tc.want)
+		}
 	}
 }

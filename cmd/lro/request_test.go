@@ -135,7 +135,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "invalid token", args: []string{"resume", "not-a-token"}, code: 2, stdout: "", stderrHas: "lro: invalid resume token"},
 		{name: "connection refused", args: []string{"http://" + closed + "/x"}, code: 3, stdout: "", stderrHas: "connection refused"},
 		{name: "poll answers 403", args: []string{"-X", "PUT", srv.Start(lrotest.Scenario{Polls: 3, Faults: []lrotest.Fault{{Status: 403}}})}, code: 3, stdout: "",
-			stderrHas: "answered 403 Forbidden (Forbidden: "},
+			stderrHas: "answered 403 Forbidden: Forbidden: injected fault"},
 		{name: "max-wait", args: []string{"-X", "PUT", "--max-wait", "0.3", srv.Start(lrotest.Scenario{Polls: -1})}, code: 4, stdout: "",
 			stderrHas: "lro: gave up waiting (--max-wait); the operation goes on; resume with:\n  lro resume "},
 		{name: "fail 404", args: []string{"--fail", "-X", "PUT", srv.Start(lrotest.Scenario{Protocol: lrotest.Synchronous, Terminal: "Failed", FailStatus: 404})}, code: 22, stdout: "",

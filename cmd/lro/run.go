@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/lrohttp/lro"
-	"github.com/lrohttp/lro/strategies"
 )
 
 // run runs one command line and returns the exit code.
@@ -327,15 +326,9 @@ func (s *session) failed(ctx context.Context, err error) int {
 		return s.withResume(exitMaxWait, "lro: gave up waiting (--max-wait); the operation goes on", tok)
 	}
 	s.summary(nil)
-	msg := errText(err)
-	var re *lro.ResponseError
-	if errors.As(err, &re) && re.Response != nil {
-		b, _ := io.ReadAll(io.LimitReader(re.Response.Body, 64<<10))
-		if f, perr := strategies.ParseFields(b); perr == nil && (f.ErrorCode != "" || f.ErrorMessage != "") {
-			msg += fmt.Sprintf(" (%s: %s)", clean(f.ErrorCode), clean(f.ErrorMessage))
-		}
-	}
-	return s.withResume(exitNetwork, msg, tok)
+	// A *lro.ResponseError's message holds the service's error code and
+	// message already.
+	return s.withResume(exitNetwork, errText(err), tok)
 }
 
 // withResume prints msg, then the command that resumes tok if there is one.

@@ -23,7 +23,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	want := `== level 1: polling strategy
-analyze ended Succeeded: 200 {"id":"op1","status":"Succeeded"}
+analyze ended Succeeded: 200 {"id":"op1","status":"Succeeded","result":{"name":"op1","result":"done"}}
 analyze ended ValidationFailed: validation failed: OperationFailed: operation op2 ended ValidationFailed
 == level 2: polling method
 started file-upload, polling /files/f1

@@ -153,7 +153,7 @@ func (p *UploadPoller) finish(f *File, err error) {
 	case p.status == strategies.InProgress:
 		p.status = strategies.Failed
 		var oe *lro.OperationError
-		if errors.As(err, &oe) && strategies.ParseStatus(oe.Status) == strategies.Canceled {
+		if errors.As(err, &oe) && oe.Status == strategies.Canceled {
 			p.status = strategies.Canceled
 		}
 	}

@@ -56,3 +56,17 @@ func TestRetrofitProtocols(t *testing.T) {
 		t.Error("a failed operation returned no error")
 	}
 }
+
+// The retrofit moves the client's Timeout to lro's per-poll timeout: a
+// Client.Timeout would bound the whole operation and lose its resume token.
+func TestRetrofitClearsClientTimeout(t *testing.T) {
+	t.Parallel()
+	client := &legacy.Client{HTTP: &http.Client{Timeout: time.Minute}}
+	retrofit(client, time.Millisecond)
+	if client.HTTP.Timeout != 0 {
+		t.Errorf("Timeout = %v after the retrofit, want 0", client.HTTP.Timeout)
+	}
+	if _, ok := client.HTTP.Transport.(*lro.Transport); !ok {
+		t.Errorf("Transport = %T, want *lro.Transport", client.HTTP.Transport)
+	}
+}

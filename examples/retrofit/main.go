@@ -28,14 +28,12 @@ func main() {
 func run(ctx context.Context, out io.Writer, interval time.Duration) error {
 	srv := lrotest.NewServer()
 	defer srv.Close()
-	client := &legacy.Client{HTTP: &http.Client{Timeout: time.Minute}}
+	client := &legacy.Client{HTTP: &http.Client{Timeout: time.Minute}} // as legacy clients often are
 
 	fmt.Fprintln(out, "== before: the service answers before the work is done")
 	exercise(ctx, out, srv, client)
 
-	// The retrofit: one line. Everything else about the client (its
-	// timeout, its methods, its success rules) stays as it was.
-	client.HTTP.Transport = lro.New(client.HTTP.Transport, lro.WithPollInterval(interval))
+	retrofit(client, interval)
 
 	fmt.Fprintln(out, "== after: lro completes the operations")
 	exercise(ctx, out, srv, client)
@@ -60,4 +58,19 @@ func exercise(ctx context.Context, out io.Writer, srv *lrotest.Server, client *l
 	} else {
 		fmt.Fprintf(out, "RunReport: %s result=%s\n", r.Name, r.Result)
 	}
+}
+
+// retrofit gives client long-running operations: it swaps the Transport.
+// The client's methods and success rules stay as they were. Its Timeout
+// does not: http.Client.Timeout bounds a whole client.Do, which is now the
+// whole operation, and when it fires net/http replaces lro's error (and its
+// resume token) with its own. So the per-request bound becomes lro's
+// per-poll bound, and the operation is bounded by WithMaxWait (or the
+// caller's context).
+func retrofit(client *legacy.Client, interval time.Duration) {
+	client.HTTP.Transport = lro.New(client.HTTP.Transport,
+		lro.WithPollInterval(interval),
+		lro.WithPollTimeout(client.HTTP.Timeout),
+		lro.WithMaxWait(time.Hour))
+	client.HTTP.Timeout = 0
 }
