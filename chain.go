@@ -8,6 +8,7 @@ import (
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/body"
 	"github.com/lrohttp/lro/strategies/google"
+	"github.com/lrohttp/lro/strategies/graph"
 	"github.com/lrohttp/lro/strategies/location"
 	"github.com/lrohttp/lro/strategies/monitor"
 )
@@ -19,11 +20,17 @@ import (
 //     monitor must win over that Location.
 //  2. Operation-Location. The same reasoning for Azure data-plane services,
 //     which may send Location as the result URL too.
-//  3. Location. Alone, it is the status URL of the 202-Accepted pattern.
-//  4. properties.provisioningState in the body. It is only the protocol
+//  3. Microsoft Graph (graph.New), only on Graph's hosts (graph.Hosts:
+//     graph.microsoft.com, sharepoint.com, api.onedrive.com). Graph's 202
+//     names its status resource in Location, but that resource speaks
+//     Graph's status words (a "completed" 202, a "failed" 200), which the
+//     Location strategy would misread; so it goes before Location, and only
+//     where a 202's Location is known to be Graph's.
+//  4. Location. Alone, it is the status URL of the 202-Accepted pattern.
+//  5. properties.provisioningState in the body. It is only the protocol
 //     when no header names a monitor, as ARM's PUT and PATCH rules say.
-//  5. Google Compute Engine operations (google.Compute), and
-//  6. Google AIP-151 operations (google.Operations), only on hosts under
+//  6. Google Compute Engine operations (google.Compute), and
+//  7. Google AIP-151 operations (google.Operations), only on hosts under
 //     googleapis.com. Both are detected by the body alone, which is safe to
 //     read as an operation only where Google serves it; on any other host
 //     they apply only when added to a chain by hand. Google sends none of
@@ -39,6 +46,7 @@ func DefaultStrategies() []strategies.Strategy {
 	return []strategies.Strategy{
 		monitor.AzureAsyncOperation(),
 		monitor.OperationLocation(),
+		strategies.OnHosts(graph.New(), graph.Hosts...),
 		location.New(),
 		body.New(),
 		strategies.OnHosts(google.Compute(), googleHosts),

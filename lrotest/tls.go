@@ -13,9 +13,9 @@ import (
 )
 
 // localhostCert makes a self-signed certificate for the loopback
-// addresses, localhost and example.com. Unlike httptest's built-in one it
-// covers "localhost", so MonitorHost "localhost" works over TLS.
-func localhostCert() tls.Certificate {
+// addresses, localhost, example.com and names. Unlike httptest's built-in
+// one it covers "localhost", so MonitorHost "localhost" works over TLS.
+func localhostCert(names ...string) tls.Certificate {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		panic("lrotest: " + err.Error())
@@ -30,7 +30,7 @@ func localhostCert() tls.Certificate {
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-		DNSNames:              []string{"localhost", "example.com"},
+		DNSNames:              append([]string{"localhost", "example.com"}, names...),
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)

@@ -216,14 +216,17 @@ func spanName(method string) string {
 }
 
 // initialSpan returns ctx carrying the initial request's span as the
-// parent: from the context of the request the base transport sent, else
-// from its headers, else ctx's own.
+// parent: the span in the context of the request the base transport sent
+// (otelhttp's), else the one its headers name (a base that injects headers
+// without touching the context), else ctx's own. A span that is ctx's own
+// is not the initial request's.
 func (h *hooks) initialSpan(ctx context.Context, i lro.StartInfo) context.Context {
 	if i.Response == nil || i.Response.Request == nil {
 		return ctx
 	}
+	own := trace.SpanContextFromContext(ctx)
 	sent := i.Response.Request
-	if sc := trace.SpanContextFromContext(sent.Context()); sc.IsValid() {
+	if sc := trace.SpanContextFromContext(sent.Context()); sc.IsValid() && !sc.Equal(own) {
 		return trace.ContextWithSpanContext(ctx, sc)
 	}
 	if ext := h.props.Extract(ctx, propagation.HeaderCarrier(sent.Header)); trace.SpanContextFromContext(ext).IsValid() {

@@ -22,10 +22,15 @@ import (
 func TestSpanTree(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	if _, err := r.do(t, context.Background(), http.MethodPut, lrotest.Scenario{Polls: 2}, ""); err != nil {
+	ctx, caller := r.tp.Tracer("test").Start(context.Background(), "caller")
+	if _, err := r.do(t, ctx, http.MethodPut, lrotest.Scenario{Polls: 2}, ""); err != nil {
 		t.Fatal(err)
 	}
+	caller.End()
 	initial, op := r.one(t, "HTTP PUT"), r.one(t, "lro PUT")
+	if got, want := initial.Parent().SpanID(), caller.SpanContext().SpanID(); got != want {
+		t.Errorf("initial request span's parent = %v, want the caller's span %v", got, want)
+	}
 	if got, want := op.Parent().SpanID(), initial.SpanContext().SpanID(); got != want {
 		t.Errorf("operation span's parent = %v, want the initial request's span %v", got, want)
 	}
@@ -44,8 +49,8 @@ func TestSpanTree(t *testing.T) {
 			t.Errorf("GET span %v has parent %v, want the operation span %v", g.SpanContext().SpanID(), got, want)
 		}
 	}
-	if len(r.spans.Ended()) != 6 {
-		t.Errorf("spans = %v, want HTTP PUT, lro PUT and 4 HTTP GET", names(r.spans.Ended()))
+	if len(r.spans.Ended()) != 7 {
+		t.Errorf("spans = %v, want caller, HTTP PUT, lro PUT and 4 HTTP GET", names(r.spans.Ended()))
 	}
 }
 

@@ -7,7 +7,8 @@
 // the strategy answers with the operation's new state and where to look next.
 // One package holds one protocol and decides where it applies: monitor
 // (Azure-AsyncOperation and Operation-Location), location (Location), body
-// (provisioningState) and google (AIP-151 operations and Compute Engine).
+// (provisioningState), google (AIP-151 operations and Compute Engine) and
+// graph (Microsoft Graph).
 // OnHosts scopes a strategy to a vendor's hosts.
 package strategies
 

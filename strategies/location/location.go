@@ -71,7 +71,12 @@ func (Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 
 // Update reads a poll of the status URL. A 202 means in progress and moves
 // polling to its Location when it names one. Any other 2xx means done,
-// unless its body has a properties.provisioningState that says otherwise.
+// unless its JSON body says otherwise: a properties.provisioningState is
+// the state. A top-level "status" of Failed or Canceled (any case), in any
+// 2xx, a 202 included, is a failure, as the same body in the initial
+// response is. Other
+// "status" words (a resource's own "Running", "Active") leave a 2xx done:
+// AutoRest's Location rules take the final 2xx as the result.
 func (Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
 	op.HasProgress = false
 	var f strategies.Fields
@@ -80,6 +85,9 @@ func (Strategy) Update(op *strategies.Operation, resp *strategies.Response) erro
 			f = g
 			f.Report(op)
 		}
+	}
+	if failure(op, &f) {
+		return nil
 	}
 	if resp.StatusCode == http.StatusAccepted {
 		op.Status = strategies.InProgress
@@ -98,7 +106,22 @@ func (Strategy) Update(op *strategies.Operation, resp *strategies.Response) erro
 		op.Status = strategies.ParseStatus(f.ProvisioningState)
 		op.ServiceStatus = f.ProvisioningState
 	}
+	failure(op, &f)
 	return nil
+}
+
+// failure ends op when the body's top-level "status" says Failed or
+// Canceled, in any case, and reports whether it did.
+func failure(op *strategies.Operation, f *strategies.Fields) bool {
+	if !f.HasStatus {
+		return false
+	}
+	st := strategies.ParseStatus(f.Status)
+	if st != strategies.Failed && st != strategies.Canceled {
+		return false
+	}
+	op.Status, op.ServiceStatus = st, f.Status
+	return true
 }
 
 // Result returns the zero Result: the poll response that ended the

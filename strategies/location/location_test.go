@@ -77,6 +77,16 @@ func TestUpdate(t *testing.T) {
 		{"200 provisioning running", 200, "", `{"properties":{"provisioningState":"Updating"}}`, strategies.InProgress, "Updating", pollURL.String(), false},
 		{"200 provisioning failed", 200, "", `{"properties":{"provisioningState":"Failed"}}`, strategies.Failed, "Failed", pollURL.String(), false},
 		{"200 provisioning canceled", 200, "", `{"properties":{"provisioningState":"Canceled"}}`, strategies.Canceled, "Canceled", pollURL.String(), false},
+		{"200 status Failed", 200, "", `{"status":"Failed","error":{"code":"Conflict","message":"m"}}`, strategies.Failed, "Failed", pollURL.String(), false},
+		{"200 status failed, any case", 200, "", `{"status":"fAILED"}`, strategies.Failed, "fAILED", pollURL.String(), false},
+		{"200 status Cancelled", 200, "", `{"status":"Cancelled"}`, strategies.Canceled, "Cancelled", pollURL.String(), false},
+		{"201 status Canceled", 201, "", `{"status":"canceled"}`, strategies.Canceled, "canceled", pollURL.String(), false},
+		{"200 status Failed beats provisioningState", 200, "", `{"status":"Failed","properties":{"provisioningState":"Succeeded"}}`, strategies.Failed, "Failed", pollURL.String(), false},
+		{"200 resource status Running stays done", 200, "", `{"id":"r1","status":"Running"}`, strategies.Succeeded, "", pollURL.String(), false},
+		{"200 resource status Succeeded done", 200, "", `{"status":"Succeeded"}`, strategies.Succeeded, "", pollURL.String(), false},
+		{"200 nested status Failed is not the operation's", 200, "", `{"job":{"status":"Failed"}}`, strategies.Succeeded, "", pollURL.String(), false},
+		{"202 status Failed ends", 202, "/status/2", `{"status":"Failed"}`, strategies.Failed, "Failed", pollURL.String(), false},
+		{"202 status Running polls", 202, "", `{"status":"Running"}`, strategies.InProgress, "", pollURL.String(), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
