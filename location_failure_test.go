@@ -20,7 +20,7 @@ func TestLocationBodyFailure(t *testing.T) {
 	tests := []struct {
 		name, final string
 		code        int
-		wantStatus  string // OperationError.Status; "" for a result
+		wantStatus  string // OperationError.ServiceStatus; "" for a result
 		wantCode    string
 	}{
 		{"Failed 200", `{"status":"Failed","error":{"code":"QuotaExceeded","message":"No quota."}}`, 200, "Failed", "QuotaExceeded"},
@@ -56,7 +56,7 @@ func TestLocationBodyFailure(t *testing.T) {
 				return
 			}
 			var oe *lro.OperationError
-			if !errors.As(err, &oe) || oe.Status != tc.wantStatus || oe.Code != tc.wantCode {
+			if !errors.As(err, &oe) || oe.ServiceStatus != tc.wantStatus || oe.Code != tc.wantCode {
 				t.Fatalf("err = %v, want *OperationError status %q code %q", err, tc.wantStatus, tc.wantCode)
 			}
 			if !strings.Contains(err.Error(), tc.wantStatus) {
