@@ -35,6 +35,7 @@ type config struct {
 	tokenCmd string   // --token-cmd CMD
 	trusted  []string // --trusted-host
 	safe     []string // --safe-header
+	allow    []string // --allow-host
 	protos   []string // --protocol
 	maxWait  seconds
 	interval seconds
@@ -83,7 +84,7 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.SetOutput(io.Discard) // parse errors are reported once, by run
 	fs.SortFlags = false
 	fs.StringVarP(&c.method, "request", "X", "", "HTTP `METHOD` (default GET, or POST with -d or --json)")
-	fs.StringArrayVarP(&c.headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
+	fs.StringArrayVarP(&c.headers, "header", "H", nil, "request header `'NAME: VALUE'` (repeatable)")
 	fs.StringArrayVarP(&c.data, "data", "d", nil, "request body: `DATA`, @file, or @- for stdin (repeatable, joined with &)")
 	fs.StringVar(&c.json, "json", "", "JSON body (`DATA`, @file or @-); sets Content-Type and Accept to application/json")
 	fs.StringVarP(&c.output, "output", "o", "", "write the final body to `FILE` instead of stdout")
@@ -97,7 +98,8 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.StringVar(&c.tokenCmd, "token-cmd", "", "run `CMD` with sh -c for a bearer token; run again when a request gets a 401")
 	fs.StringArrayVar(&c.trusted, "trusted-host", nil, "also send credentials and every -H header to `HOST` and its subdomains (repeatable)")
 	fs.StringArrayVar(&c.safe, "safe-header", nil, "a -H header `NAME` that may go to any host, as the library's safe headers (repeatable)")
-	fs.StringArrayVar(&c.protos, "protocol", nil, "add an opt-in protocol's strategies: "+protocolList()+" (repeatable)")
+	fs.StringArrayVar(&c.allow, "allow-host", nil, "let polls reach `HOST` (a name, IP or CIDR) that the library's URL policy refuses: metadata, link-local, private (repeatable)")
+	fs.StringArrayVar(&c.protos, "protocol", nil, "add an opt-in protocol's strategies, `NAME` one of: "+protocolList()+" (repeatable)")
 	fs.Var(&c.maxWait, "max-wait", "give up waiting after this long (default 1h); exit 4")
 	fs.Var(&c.interval, "interval", "delay between polls when the server sends no Retry-After (default 1s doubling to 30s)")
 	fs.Var(&c.maxDelay, "max-delay", "cap on any delay the server asks for (default 2m)")

@@ -98,6 +98,9 @@ func (s *session) transport() *lro.Transport {
 	if len(s.c.trusted) > 0 {
 		opts = append(opts, lro.WithTrustedHosts(s.c.trusted...))
 	}
+	if len(s.c.allow) > 0 {
+		opts = append(opts, lro.WithAllowedHosts(s.c.allow...))
+	}
 	if len(s.c.safe) > 0 {
 		opts = append(opts, lro.WithSafeHeaders(s.c.safe...))
 	}

@@ -141,6 +141,9 @@ func (s *session) resumeCommand(tok string) string {
 			carried = true
 		}
 	}
+	for _, h := range c.allow {
+		args = append(args, "--allow-host", h)
+	}
 	for _, n := range c.safe {
 		args = append(args, "--safe-header", n)
 	}
