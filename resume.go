@@ -188,7 +188,7 @@ func (t *Transport) Cancel(ctx context.Context, token string) error {
 	if err != nil {
 		return r.pollError(err)
 	}
-	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
+	body, err := readStatusBody(nil, resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
 	if err != nil {
 		return r.pollError(err)
 	}
