@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/lrohttp/lro/strategies"
 )
@@ -20,21 +21,18 @@ const (
 	drainLimit = 32 << 10
 )
 
-// readUpTo reads r until EOF or limit bytes. complete says whether EOF came
-// first. size is a hint of the body's length (Content-Length), or -1.
-func readUpTo(r io.Reader, size int64, limit int) (buf []byte, complete bool, err error) {
-	return readInto(nil, r, size, limit)
-}
-
-// readInto is readUpTo starting with buf's capacity, when large enough for
-// the body.
+// readInto reads r until EOF or limit bytes, into buf's room when it is
+// large enough for the body. complete says whether EOF came first. size is
+// a hint of the body's length (Content-Length), or -1.
 func readInto(buf []byte, r io.Reader, size int64, limit int) (_ []byte, complete bool, err error) {
 	n := 512
 	if size >= 0 && size < int64(limit) {
 		n = int(size) + 1 // room for the read that sees EOF
 	}
 	if cap(buf) < min(n, limit) {
-		buf = make([]byte, 0, min(n, limit))
+		// Grow rounds the room up to the allocator's size class, so a
+		// reused buffer fits the next body that is a little longer.
+		buf = slices.Grow(buf[:0], min(n, limit))
 	}
 	for len(buf) < limit {
 		if len(buf) == cap(buf) {
@@ -141,15 +139,16 @@ func peekBody(resp *http.Response) ([]byte, *initial) {
 	return buf, in
 }
 
-// readStatusBody reads all of a status body, up to limit bytes, and closes
-// it. Over limit is ErrBodyTooLarge; nothing more is read.
-func readStatusBody(body io.ReadCloser, size int64, limit int64) ([]byte, error) {
+// readStatusBody reads all of a status body, up to limit bytes, into buf's
+// room when large enough (a run reuses one buffer for all its polls), and
+// closes it. Over limit is ErrBodyTooLarge; nothing more is read.
+func readStatusBody(buf []byte, body io.ReadCloser, size int64, limit int64) ([]byte, error) {
 	defer body.Close()
 	if size > limit {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrBodyTooLarge, size, limit)
 	}
 	l := int(min(limit+1, int64(^uint(0)>>1)))
-	buf, complete, err := readUpTo(body, size, l)
+	buf, complete, err := readInto(buf, body, size, l)
 	if err != nil {
 		return nil, err
 	}

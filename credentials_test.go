@@ -39,7 +39,7 @@ func TestCredentialScope(t *testing.T) {
 		c := defaultConfig()
 		WithTrustedHosts(tc.trusted...).apply(&c)
 		h := http.Header{"Authorization": {"Bearer x"}, "Cookie": {"a=b"}, "Proxy-Authorization": {"Basic y"}, "X-Other": {"1"}}
-		req := c.newRequest(t.Context(), &origin{url: orig, header: h}, http.MethodGet, target)
+		req := c.newRequest(&origin{url: orig, header: h}, http.MethodGet, target)
 		for _, k := range [...]string{"Authorization", "Cookie", "Proxy-Authorization", "X-Other"} {
 			if got := req.Header.Get(k) != ""; got != tc.want {
 				t.Errorf("%s from %s (trusted %v): %s sent %v, want %v", tc.target, tc.orig, tc.trusted, k, got, tc.want)
@@ -73,7 +73,7 @@ func TestAPIVersionCarry(t *testing.T) {
 		orig, _ := url.Parse(tc.orig)
 		target, _ := url.Parse(tc.target)
 		c := defaultConfig()
-		req := c.newRequest(t.Context(), &origin{url: orig}, http.MethodGet, target)
+		req := c.newRequest(&origin{url: orig}, http.MethodGet, target)
 		if !sameURL(req.URL, tc.want) {
 			t.Errorf("poll of %s after %s: got %s, want %s", tc.target, tc.orig, req.URL, tc.want)
 		}

@@ -203,6 +203,9 @@ func (e *pollTimeoutError) Error() string {
 	return fmt.Sprintf("GET %s: no answer within the poll timeout (%v)", e.url, e.timeout)
 }
 
+// Unwrap returns context.DeadlineExceeded.
+func (e *pollTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
 // readError is a failure reading the body of a GET.
 type readError struct {
 	url string

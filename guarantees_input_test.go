@@ -94,7 +94,7 @@ func TestGuaranteeBadStatusBodies(t *testing.T) {
 		if !errors.Is(err, lro.ErrBodyTooLarge) {
 			t.Fatalf("err = %v, want ErrBodyTooLarge", err)
 		}
-		if body.n > limit+1+4096 { // readUpTo reads in chunks no larger than what is left
+		if body.n > limit+1+4096 { // readInto reads in chunks no larger than what is left
 			t.Errorf("read %d bytes of an endless body, cap %d", body.n, limit)
 		}
 	})

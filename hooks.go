@@ -94,7 +94,10 @@ type PollInfo struct {
 	HasPercentComplete bool
 	// NotFound is true for a 404 taken as "not visible yet".
 	NotFound bool
-	// Response is the poll response. Its body has been read and closed.
+	// Response is the poll response. Its body has been read and closed;
+	// Body reads those bytes again. They live in a buffer the operation
+	// reuses for its next poll, so a hook that keeps them must copy them
+	// before it returns.
 	Response *http.Response
 }
 
@@ -251,7 +254,10 @@ func (r *run) polled(resp *http.Response, notFound bool) {
 	}
 }
 
+// done ends RoundTrip, Resume or a Poll step: it releases the request
+// context (unless a final GET's body holds it) and calls the Done hooks.
 func (r *run) done(err error, pending bool) {
+	r.releaseContext()
 	for _, h := range r.cfg.hooks {
 		if h.Done != nil {
 			h.Done(DoneInfo{Context: r.ctx, Status: r.op.Status, Err: err, Elapsed: time.Since(r.start), Requests: r.requests, Pending: pending})

@@ -31,6 +31,18 @@ type run struct {
 	sr    strategies.Response // what Update reads, reused by every poll
 	timer *time.Timer         // the wait between polls, reused
 
+	// Reused by every request (attempt): the context requests carry, the
+	// timer that cancels it past the poll timeout, the buffer status
+	// bodies are read into, and the reader over it that a poll response's
+	// Body is. A poll's bytes stay valid until the next poll: Update,
+	// hooks and errors see each poll's own; the response that ends the
+	// operation keeps its bytes, as no poll follows it.
+	rctx    context.Context
+	rcancel context.CancelFunc
+	rtimer  *time.Timer
+	buf     []byte
+	body    bytesReadCloser
+
 	// The last fetch's streak of answers with the same error status: how
 	// many, and since when (for the ResponseError it may become).
 	streak      int

@@ -103,7 +103,7 @@ func FuzzReadStatusBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, size int64, limit uint16, endless bool) {
 		lim := int64(limit) + 1
 		src := &relSource{data: bytes.Clone(data), endless: endless}
-		got, err := readStatusBody(src, size, lim)
+		got, err := readStatusBody(nil, src, size, lim)
 		if !src.closed {
 			t.Fatal("body not closed")
 		}

@@ -27,6 +27,15 @@ type origin struct {
 	// not modify.
 	lastTarget string
 	lastURL    *url.URL
+
+	// What send built for lastURL, once checkURL passed it: the request
+	// without its context (each request sent is a shallow copy carrying
+	// its own), and whether its dialled address needs watching. The
+	// requests to one URL share its header map, which RoundTrippers must
+	// not modify either. nil until built, and always with a cookie jar,
+	// which gives each request its own header.
+	lastReq   *http.Request
+	lastGuard bool
 }
 
 // skipHeader reports whether a header of the original request stays off
@@ -116,11 +125,12 @@ func (c *config) checkURL(o *origin, u *url.URL, source string) error {
 	return c.checkTarget(o, u, source)
 }
 
-// newRequest builds a GET of u: a fresh request with ctx, no body, the
-// original headers minus body, conditional and idempotency ones, and only
-// the safe ones (foreignHeader) when u's host is not trusted; the original api-version when u
-// is on the original host and lacks one; and the jar's cookies.
-func (c *config) newRequest(ctx context.Context, o *origin, method string, u *url.URL) *http.Request {
+// newRequest builds a request of u without context (send gives each request
+// sent its own): no body, the original headers minus body, conditional and
+// idempotency ones, and only the safe ones (foreignHeader) when u's host is
+// not trusted; the original api-version when u is on the original host and
+// lacks one; and the jar's cookies.
+func (c *config) newRequest(o *origin, method string, u *url.URL) *http.Request {
 	sameHost := strings.EqualFold(u.Host, o.url.Host)
 	if sameHost && o.url.RawQuery != "" && !hasQueryKey(u.RawQuery, "api-version") {
 		// Append the original pair as sent, leaving the rest of the query
@@ -142,7 +152,7 @@ func (c *config) newRequest(ctx context.Context, o *origin, method string, u *ur
 			h[k] = v
 		}
 	}
-	req := (&http.Request{
+	req := &http.Request{
 		Method:     method,
 		URL:        u,
 		Proto:      "HTTP/1.1",
@@ -150,7 +160,7 @@ func (c *config) newRequest(ctx context.Context, o *origin, method string, u *ur
 		ProtoMinor: 1,
 		Header:     h,
 		Host:       u.Host,
-	}).WithContext(ctx)
+	}
 	if c.jar != nil {
 		for _, ck := range c.jar.Cookies(u) {
 			req.AddCookie(ck)
@@ -206,14 +216,27 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		if err != nil {
 			return nil, &strategies.URLError{Source: source, URL: target, Reason: "does not parse"}
 		}
-		o.lastTarget, o.lastURL = target, u
+		o.lastTarget, o.lastURL, o.lastReq = target, u, nil
 	}
 	for hops := 0; ; hops++ {
-		if err := c.checkURL(o, u, source); err != nil {
-			return nil, err
+		// A poll of the URL the last one went to reuses what was
+		// checked and built for it: only the shallow copy that carries
+		// ctx is new.
+		tmpl, guarded := o.lastReq, o.lastGuard
+		if hops > 0 || tmpl == nil || tmpl.Method != method {
+			if err := c.checkURL(o, u, source); err != nil {
+				return nil, err
+			}
+			tmpl, guarded = c.newRequest(o, method, u), c.needsGuard(o, u)
+			if hops == 0 && c.jar == nil {
+				o.lastReq, o.lastGuard = tmpl, guarded
+			}
 		}
-		rctx, guard := c.watchDial(ctx, o, u, source)
-		req := c.newRequest(rctx, o, method, u)
+		rctx, guard := ctx, (*dialGuard)(nil)
+		if guarded {
+			rctx, guard = c.watchDial(ctx, o, u, source)
+		}
+		req := tmpl.WithContext(rctx)
 		if guard != nil {
 			guard.base, guard.req = base, req
 		}
@@ -256,8 +279,16 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 }
 
 // attempt sends one request, bounded by the poll timeout. A response it
-// returns has a readable body: the bytes read (a fresh reader over them), or
-// the live body of a streamed 2xx.
+// returns has a readable body: the bytes read (r.buf, with r.body reading
+// them), or the live body of a streamed 2xx.
+//
+// The requests of an operation carry one context, r.rctx (requestContext),
+// and one timer that cancels it when a request runs past the poll timeout:
+// no context or timer is allocated per request. A poll is bounded until its
+// body is read; the final GET only until its headers (or its error body)
+// are: a 2xx body streams to the caller for as long as it takes, and takes
+// the context with it (cancelBody). After the timer fired, the next request
+// gets a fresh context.
 //
 // The poll timeout is not cut short by the operation's deadline (WithMaxWait
 // is checked between requests), so a request in flight may end up to one poll
@@ -267,42 +298,26 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 // connection back in the idle pool can close that connection under the next
 // request, which then fails with the first one's context error. Seen in
 // TestSoak as another caller's initial request failing with a bare "context
-// deadline exceeded".
+// deadline exceeded". The shared context is only canceled by its timer,
+// while a request is in flight, or once the operation is over.
 func (r *run) attempt(target, source string, read bool) (*http.Response, []byte, error) {
-	dl := time.Now().Add(r.cfg.pollTimeout)
-	// The deadline bounds a poll until its body is read, but the final GET
-	// only until its headers (or its error body) are: a 2xx body streams to
-	// the caller for as long as it takes. So the final GET's context has no
-	// deadline, only a timer that cancels it until the headers come.
-	var ctx context.Context
-	var cancel context.CancelFunc
-	var timer *time.Timer
-	if read {
-		ctx, cancel = context.WithDeadline(r.ctx, dl)
-	} else {
-		ctx, cancel = context.WithCancel(r.ctx)
-		timer = time.AfterFunc(time.Until(dl), cancel)
-		defer timer.Stop()
-	}
+	ctx := r.requestContext()
 	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
 	if err != nil {
-		err = r.timedOut(ctx, timer, target, err)
-		cancel()
-		return nil, nil, err
+		return nil, nil, r.timedOut(r.stopTimer(), target, err)
 	}
 	if !read && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		if !timer.Stop() { // the timer fired as the headers came
+		if r.stopTimer() { // the timer fired as the headers came
 			resp.Body.Close()
-			cancel()
-			return nil, nil, r.timedOut(ctx, timer, target, context.Canceled)
+			return nil, nil, r.timedOut(true, target, context.Canceled)
 		}
-		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, op: r.op, url: target}
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: r.handOff(), op: r.op, url: target}
 		return resp, nil, nil
 	}
-	defer cancel()
-	body, err := readStatusBody(resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
+	body, err := readStatusBody(r.buf[:0], resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
+	fired := r.stopTimer()
 	if err != nil {
-		if te, ok := r.timedOut(ctx, timer, target, err).(*pollTimeoutError); ok {
+		if te, ok := r.timedOut(fired, target, err).(*pollTimeoutError); ok {
 			te.reading = true
 			return nil, nil, te
 		}
@@ -311,19 +326,62 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 		}
 		return nil, nil, err
 	}
-	resp.Body = bytesBody(body)
+	r.buf = body
+	resp.Body = http.NoBody
+	if len(body) > 0 {
+		r.body.Reset(body)
+		resp.Body = &r.body
+	}
 	return resp, body, nil
 }
 
-// timedOut turns err, from a request whose poll timeout fired (ctx's
-// deadline, or the final GET's timer), into a *pollTimeoutError (the timer's
-// cancel would read as the caller's). Other errors, and a context the caller
-// ended, pass unchanged.
-func (r *run) timedOut(ctx context.Context, timer *time.Timer, target string, err error) error {
-	if r.ctx.Err() != nil {
-		return err
+// requestContext returns the context the operation's next request
+// carries, and starts the poll timeout's timer: r.ctx's child, made at the
+// first request and again after the timer fired.
+func (r *run) requestContext() context.Context {
+	if r.rctx == nil {
+		r.rctx, r.rcancel = context.WithCancel(r.ctx)
+		r.rtimer = time.AfterFunc(r.cfg.pollTimeout, r.rcancel)
+		return r.rctx
 	}
-	if timer != nil && timer.Stop() || timer == nil && ctx.Err() == nil {
+	r.rtimer.Reset(r.cfg.pollTimeout)
+	return r.rctx
+}
+
+// stopTimer stops the poll timeout's timer after a request and reports
+// whether it had fired; its context is then canceled and dropped.
+func (r *run) stopTimer() (fired bool) {
+	if r.rtimer.Stop() {
+		return false
+	}
+	r.rcancel()
+	r.rctx, r.rcancel, r.rtimer = nil, nil, nil
+	return true
+}
+
+// handOff gives the request context to a final GET's body, which cancels
+// it on Close; the run no longer cancels it. The timer is stopped.
+func (r *run) handOff() context.CancelFunc {
+	cancel := r.rcancel
+	r.rctx, r.rcancel, r.rtimer = nil, nil, nil
+	return cancel
+}
+
+// releaseContext cancels the request context unless a final GET's body
+// took it: at the end of RoundTrip, Resume and each Poll step.
+func (r *run) releaseContext() {
+	if r.rcancel != nil {
+		r.rtimer.Stop()
+		r.rcancel()
+		r.rctx, r.rcancel, r.rtimer = nil, nil, nil
+	}
+}
+
+// timedOut turns err, from a request whose poll timeout fired, into a
+// *pollTimeoutError (the timer's cancel would read as the caller's). Other
+// errors, and a context the caller ended, pass unchanged.
+func (r *run) timedOut(fired bool, target string, err error) error {
+	if !fired || r.ctx.Err() != nil {
 		return err
 	}
 	return &pollTimeoutError{url: target, timeout: r.cfg.pollTimeout}

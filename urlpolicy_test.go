@@ -235,7 +235,7 @@ func TestForeignHeaders(t *testing.T) {
 				o.apply(&c)
 			}
 			target, _ := url.Parse(tc.target)
-			req := c.newRequest(t.Context(), &origin{url: orig, header: h}, http.MethodGet, target)
+			req := c.newRequest(&origin{url: orig, header: h}, http.MethodGet, target)
 			var got []string
 			for k := range req.Header {
 				got = append(got, k)

@@ -107,7 +107,9 @@ type Response struct {
 	// Header is the response header. Strategies must not modify it.
 	Header http.Header
 	// Body is the response body, read in full up to the transport's cap.
-	// It is nil when the response had no body.
+	// It is nil when the response had no body. The transport reuses a
+	// poll's buffer for the next poll: a strategy that keeps bytes of it
+	// beyond the call (in Operation.Data, say) must copy them.
 	Body []byte
 	// URL is the URL of the request that produced the response; relative
 	// URLs in headers and bodies resolve against it.
