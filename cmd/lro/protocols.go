@@ -1,12 +1,15 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/lrohttp/lro"
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/asyncreply"
 	"github.com/lrohttp/lro/strategies/google"
 	"github.com/lrohttp/lro/strategies/graph"
 	"github.com/lrohttp/lro/strategies/repeatget"
+	"github.com/lrohttp/lro/strategies/rules"
 )
 
 // protocol is an opt-in protocol of the library that --protocol NAME adds.
@@ -42,13 +45,16 @@ func onHost(h string, s strategies.Strategy) []strategies.Strategy {
 	return []strategies.Strategy{strategies.OnHosts(s, hosts(h)...)}
 }
 
-// chain returns the strategy chain for the --protocol flags and the
-// request's host, or nil (the library's default) when there are none.
-func (c *config) chain(host string) []strategies.Strategy {
-	if len(c.protos) == 0 {
+// chain returns the strategy chain: the --rules strategies first (as the
+// rules package says), then the --protocol ones placed before the default
+// chain, the default chain, and the ones placed after it. It is nil (the
+// library's default) when there are none.
+func (c *config) chain(host string, rules []strategies.Strategy) []strategies.Strategy {
+	if len(c.protos) == 0 && len(rules) == 0 {
 		return nil
 	}
-	var before, after []strategies.Strategy
+	before := append([]strategies.Strategy(nil), rules...)
+	var after []strategies.Strategy
 	seen := map[string]bool{}
 	for _, name := range c.protos {
 		if seen[name] {
@@ -63,4 +69,17 @@ func (c *config) chain(host string) []strategies.Strategy {
 		}
 	}
 	return append(append(before, lro.DefaultStrategies()...), after...)
+}
+
+// loadRules reads the --rules files.
+func (c *config) loadRules() ([]strategies.Strategy, error) {
+	var all []strategies.Strategy
+	for _, f := range c.rules {
+		rs, err := rules.Load(f)
+		if err != nil {
+			return nil, usagef("--rules %s: %v", f, strings.TrimPrefix(err.Error(), "lro: "))
+		}
+		all = append(all, rs...)
+	}
+	return all, nil
 }
