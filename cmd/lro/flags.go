@@ -38,7 +38,7 @@ type config struct {
 	safe     []string // --safe-header
 	allow    []string // --allow-host
 	protos   []string // --protocol
-	rules    []string // --rules FILE, made absolute by checkProtocols
+	rules    []string // --rules FILE, made absolute by loadRules
 	// ruleChain is the strategies of the rule files.
 	ruleChain []strategies.Strategy
 	maxWait   seconds
@@ -103,7 +103,7 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.StringArrayVar(&c.trusted, "trusted-host", nil, "also send credentials and every -H header to `HOST` and its subdomains (repeatable)")
 	fs.StringArrayVar(&c.safe, "safe-header", nil, "a -H header `NAME` that may go to any host, as the library's safe headers (repeatable)")
 	fs.StringArrayVar(&c.allow, "allow-host", nil, "let polls reach `HOST` (a name, IP or CIDR) that the library's URL policy refuses: metadata, link-local, private (repeatable)")
-	fs.StringArrayVar(&c.protos, "protocol", nil, "add the opt-in protocol `NAME[=PATTERN,...]`, one of: "+protocolList()+" (repeatable)")
+	fs.StringArrayVar(&c.protos, "protocol", nil, "add an opt-in protocol's strategies, `NAME` one of: "+protocolList()+" (repeatable)")
 	fs.StringArrayVar(&c.rules, "rules", nil, "add the protocols written as rules in JSON `FILE` (strategies/rules), before the default chain (repeatable)")
 	fs.Var(&c.maxWait, "max-wait", "give up waiting after this long (default 1h); exit 4")
 	fs.Var(&c.interval, "interval", "delay between polls when the server sends no Retry-After (default 1s doubling to 30s)")
@@ -194,7 +194,12 @@ func (c *config) check(fs *pflag.FlagSet) error {
 			return usagef("-H Authorization cannot be used with --bearer-env or --token-cmd")
 		}
 	}
-	return c.checkProtocols()
+	for _, p := range c.protos {
+		if _, ok := protocols[p]; !ok {
+			return usagef("unknown --protocol %q (known: %s)", p, protocolList())
+		}
+	}
+	return c.loadRules()
 }
 
 // header returns the -H headers.
@@ -238,10 +243,7 @@ func protocolList() string {
 		return "none yet"
 	}
 	names := make([]string, 0, len(protocols))
-	for n, p := range protocols {
-		if p.patterns != "" {
-			n += "=" + p.patterns
-		}
+	for n := range protocols {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -8,108 +8,91 @@ import (
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/asyncreply"
 	"github.com/lrohttp/lro/strategies/google"
+	"github.com/lrohttp/lro/strategies/graph"
 	"github.com/lrohttp/lro/strategies/repeatget"
 	"github.com/lrohttp/lro/strategies/rules"
 )
 
-// protocol is one opt-in protocol of --protocol NAME[=PATTERN,...].
+// protocol is an opt-in protocol of the library that --protocol NAME adds.
 type protocol struct {
-	// first puts its strategies before the default chain: it claims
-	// responses (a 202 with a Location) that the default chain would
-	// misread. The others follow it: a response the default chain reads
-	// stays its own.
-	first bool
-	// patterns says what NAME=... names ("HOST" or "HOST[/PATH]"), or ""
-	// when the protocol takes none. A protocol that takes patterns needs
-	// at least one: it applies only where the user says.
-	patterns string
-	make     func(patterns []string) []strategies.Strategy
+	// before puts it ahead of the default chain: it reads responses that a
+	// default strategy would otherwise take (a 202 with a Location).
+	before bool
+	// strategies returns its strategies for a request to host, applying to
+	// that host and its subdomains only ("" under resume, poll and cancel:
+	// they then apply nowhere, and serve only to look a token's strategy up
+	// by name).
+	strategies func(host string) []strategies.Strategy
 }
 
-// protocols are the opt-in protocols, one line each, from the library's
-// strategy packages.
+// protocols are the opt-in protocols, one line each, placed as their
+// packages' docs say.
 var protocols = map[string]protocol{
-	"google":         {make: func([]string) []strategies.Strategy { return []strategies.Strategy{google.Operations()} }}, // AIP-151 operations off googleapis.com (emulators, proxies)
-	"google-compute": {make: func([]string) []strategies.Strategy { return []strategies.Strategy{google.Compute()} }},    // Compute Engine operations off googleapis.com
-	"async-reply": {first: true, patterns: "HOST", // 200 "In progress", then 302/303 to the result
-		make: func(p []string) []strategies.Strategy { return []strategies.Strategy{asyncreply.New(p...)} }},
-	"repeat-get": {first: true, patterns: "HOST[/PATH]", // a GET answered 202 is repeated (GitHub's /stats/*)
-		make: func(p []string) []strategies.Strategy { return []strategies.Strategy{repeatget.New(p...)} }},
+	"google":         {false, func(h string) []strategies.Strategy { return onHost(h, google.Operations()) }}, // AIP-151 operations off googleapis.com
+	"google-compute": {false, func(h string) []strategies.Strategy { return onHost(h, google.Compute()) }},    // Compute Engine operations off googleapis.com
+	"graph":          {true, func(h string) []strategies.Strategy { return onHost(h, graph.New()) }},          // Microsoft Graph's operations off Graph's hosts
+	"async-reply":    {true, func(h string) []strategies.Strategy { return []strategies.Strategy{asyncreply.New(hosts(h)...)} }},
+	"repeat-get":     {true, func(h string) []strategies.Strategy { return []strategies.Strategy{repeatget.New(hosts(h)...)} }},
 }
 
-// splitProtocol splits a --protocol value into its name and patterns.
-func splitProtocol(v string) (name string, patterns []string) {
-	name, list, ok := strings.Cut(v, "=")
-	if ok {
-		for _, p := range strings.Split(list, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				patterns = append(patterns, p)
-			}
-		}
+func hosts(h string) []string {
+	if h == "" {
+		return nil
 	}
-	return name, patterns
+	return []string{h}
 }
 
-// checkProtocols validates the --protocol values and loads the --rules
-// files (into c.ruleChain), as usage errors.
-func (c *config) checkProtocols() error {
-	for _, v := range c.protos {
-		name, patterns := splitProtocol(v)
-		p, ok := protocols[name]
-		switch {
-		case !ok:
-			return usagef("unknown --protocol %q (known: %s)", name, protocolList())
-		case p.patterns == "" && strings.Contains(v, "="):
-			return usagef("--protocol %s takes no =%s", name, v[len(name)+1:])
-		case p.patterns != "" && len(patterns) == 0:
-			return usagef("--protocol %s applies only where you say: --protocol %s=%s[,%s]", name, name, p.patterns, p.patterns)
-		}
-	}
+func onHost(h string, s strategies.Strategy) []strategies.Strategy {
+	return []strategies.Strategy{strategies.OnHosts(s, hosts(h)...)}
+}
+
+// loadRules loads the --rules files into c.ruleChain, as usage errors,
+// making their paths absolute so that the printed resume command works
+// from any directory.
+func (c *config) loadRules() error {
 	c.ruleChain = nil
+	names := map[string]bool{}
 	for i, f := range c.rules {
-		abs, err := filepath.Abs(f)
-		if err == nil {
-			c.rules[i] = abs // the resume command works from any directory
+		if abs, err := filepath.Abs(f); err == nil {
+			c.rules[i] = abs
 		}
 		rs, err := rules.Load(c.rules[i])
 		if err != nil {
 			return usagef("--rules %s: %v", f, err)
 		}
-		c.ruleChain = append(c.ruleChain, rs...)
-	}
-	names := map[string]bool{}
-	for _, s := range c.chain() {
-		if names[s.Name()] {
-			return usagef("two protocols named %q (a rule given twice?)", s.Name())
+		for _, s := range rs {
+			if names[s.Name()] {
+				return usagef("--rules: two rules named %q (a file given twice?)", strings.TrimPrefix(s.Name(), "rule:"))
+			}
+			names[s.Name()] = true
 		}
-		names[s.Name()] = true
+		c.ruleChain = append(c.ruleChain, rs...)
 	}
 	return nil
 }
 
-// chain returns the strategy chain for the --protocol and --rules flags, or
-// nil (the library's default) when there are none: rules first, in the
-// files' order, then the protocols that go first, the default chain, and
-// the other protocols.
-func (c *config) chain() []strategies.Strategy {
+// chain returns the strategy chain for the --protocol and --rules flags and
+// the request's host, or nil (the library's default) when there are none.
+// Rules come first, in the files' order: each applies only where it says
+// (its start.hosts), whatever the request's host.
+func (c *config) chain(host string) []strategies.Strategy {
 	if len(c.protos) == 0 && len(c.ruleChain) == 0 {
 		return nil
 	}
-	first := append([]strategies.Strategy(nil), c.ruleChain...)
+	before := append([]strategies.Strategy(nil), c.ruleChain...)
 	var after []strategies.Strategy
 	seen := map[string]bool{}
-	for _, v := range c.protos {
-		if seen[v] {
+	for _, name := range c.protos {
+		if seen[name] {
 			continue
 		}
-		seen[v] = true
-		name, patterns := splitProtocol(v)
+		seen[name] = true
 		p := protocols[name]
-		if p.first {
-			first = append(first, p.make(patterns)...)
+		if p.before {
+			before = append(before, p.strategies(host)...)
 		} else {
-			after = append(after, p.make(patterns)...)
+			after = append(after, p.strategies(host)...)
 		}
 	}
-	return append(append(first, lro.DefaultStrategies()...), after...)
+	return append(append(before, lro.DefaultStrategies()...), after...)
 }

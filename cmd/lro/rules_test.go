@@ -9,64 +9,6 @@ import (
 	"github.com/lrohttp/lro/lrotest"
 )
 
-// TestProtocolAsyncReply: --protocol async-reply=HOST follows the status
-// endpoint to the result; without it the first "In progress" answer is the
-// output; without a host it is a usage error.
-func TestProtocolAsyncReply(t *testing.T) {
-	t.Parallel()
-	srv := lrotest.NewVendorServer()
-	t.Cleanup(srv.Close)
-	t.Run("opted in", func(t *testing.T) {
-		t.Parallel()
-		start := srv.Start(lrotest.VendorScenario{Vendor: lrotest.AsyncReply, Polls: 2})
-		r := runLro(t, nil, nil, "-X", "POST", start, "--protocol", "async-reply=127.0.0.1", "--interval", "10ms")
-		r.wantCode(t, exitOK)
-		if !strings.Contains(r.stdout, `"result":"done"`) {
-			t.Errorf("stdout = %q, want the result the endpoint redirected to", r.stdout)
-		}
-	})
-	t.Run("failure", func(t *testing.T) {
-		t.Parallel()
-		start := srv.Start(lrotest.VendorScenario{Vendor: lrotest.AsyncReply, Polls: 1, Fail: true})
-		r := runLro(t, nil, nil, "-X", "POST", start, "--protocol", "async-reply=127.0.0.1", "--interval", "10ms")
-		r.wantCode(t, exitFailed)
-		if !strings.Contains(r.stderr, "JobFailed") || !strings.Contains(r.stderr, "The job ran out of memory.") {
-			t.Errorf("stderr = %q, want the service's code and message", r.stderr)
-		}
-	})
-	t.Run("not opted in", func(t *testing.T) {
-		t.Parallel()
-		start := srv.Start(lrotest.VendorScenario{Vendor: lrotest.AsyncReply, Polls: 2})
-		r := runLro(t, nil, nil, "-X", "POST", start, "--interval", "10ms")
-		r.wantCode(t, exitOK)
-		if !strings.Contains(r.stdout, `"status":"In progress"`) {
-			t.Errorf("stdout = %q, want the first status answer", r.stdout)
-		}
-	})
-	t.Run("no host", func(t *testing.T) {
-		t.Parallel()
-		r := runLro(t, nil, nil, "-X", "POST", "http://127.0.0.1:1/x", "--protocol", "async-reply")
-		r.wantCode(t, exitUsage)
-		if !strings.Contains(r.stderr, "--protocol async-reply=HOST") {
-			t.Errorf("stderr = %q, want how to name the host", r.stderr)
-		}
-	})
-}
-
-// TestProtocolRepeatGet: --protocol repeat-get=HOST/PATH repeats GitHub's
-// 202 until the statistics come.
-func TestProtocolRepeatGet(t *testing.T) {
-	t.Parallel()
-	srv := lrotest.NewVendorServer()
-	t.Cleanup(srv.Close)
-	start := srv.Start(lrotest.VendorScenario{Vendor: lrotest.GitHubStats, Polls: 2})
-	r := runLro(t, nil, nil, start, "--protocol", "repeat-get=127.0.0.1/repos/*/*/stats/*", "--interval", "10ms")
-	r.wantCode(t, exitOK)
-	if !strings.Contains(r.stdout, `"total":135`) || len(srv.Requests(start)) != 4 {
-		t.Errorf("stdout = %q after %d GETs, want the statistics after 4", r.stdout, len(srv.Requests(start)))
-	}
-}
-
 // TestRules: --rules FILE completes DigitalOcean and OpenStack operations
 // described as JSON rules, and prints a resume command that names the file;
 // a bad file is a usage error.
