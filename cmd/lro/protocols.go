@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/lrohttp/lro"
@@ -45,15 +46,40 @@ func onHost(h string, s strategies.Strategy) []strategies.Strategy {
 	return []strategies.Strategy{strategies.OnHosts(s, hosts(h)...)}
 }
 
-// chain returns the strategy chain: the --rules strategies first (as the
-// rules package says), then the --protocol ones placed before the default
-// chain, the default chain, and the ones placed after it. It is nil (the
-// library's default) when there are none.
-func (c *config) chain(host string, rules []strategies.Strategy) []strategies.Strategy {
-	if len(c.protos) == 0 && len(rules) == 0 {
+// loadRules loads the --rules files into c.ruleChain, as usage errors,
+// making their paths absolute so that the printed resume command works
+// from any directory.
+func (c *config) loadRules() error {
+	c.ruleChain = nil
+	names := map[string]bool{}
+	for i, f := range c.rules {
+		if abs, err := filepath.Abs(f); err == nil {
+			c.rules[i] = abs
+		}
+		rs, err := rules.Load(c.rules[i])
+		if err != nil {
+			return usagef("--rules %s: %v", f, err)
+		}
+		for _, s := range rs {
+			if names[s.Name()] {
+				return usagef("--rules: two rules named %q (a file given twice?)", strings.TrimPrefix(s.Name(), "rule:"))
+			}
+			names[s.Name()] = true
+		}
+		c.ruleChain = append(c.ruleChain, rs...)
+	}
+	return nil
+}
+
+// chain returns the strategy chain for the --protocol and --rules flags and
+// the request's host, or nil (the library's default) when there are none.
+// Rules come first, in the files' order: each applies only where it says
+// (its start.hosts), whatever the request's host.
+func (c *config) chain(host string) []strategies.Strategy {
+	if len(c.protos) == 0 && len(c.ruleChain) == 0 {
 		return nil
 	}
-	before := append([]strategies.Strategy(nil), rules...)
+	before := append([]strategies.Strategy(nil), c.ruleChain...)
 	var after []strategies.Strategy
 	seen := map[string]bool{}
 	for _, name := range c.protos {
@@ -69,17 +95,4 @@ func (c *config) chain(host string, rules []strategies.Strategy) []strategies.St
 		}
 	}
 	return append(append(before, lro.DefaultStrategies()...), after...)
-}
-
-// loadRules reads the --rules files.
-func (c *config) loadRules() ([]strategies.Strategy, error) {
-	var all []strategies.Strategy
-	for _, f := range c.rules {
-		rs, err := rules.Load(f)
-		if err != nil {
-			return nil, usagef("--rules %s: %v", f, strings.TrimPrefix(err.Error(), "lro: "))
-		}
-		all = append(all, rs...)
-	}
-	return all, nil
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/lrohttp/lro"
-	"github.com/lrohttp/lro/strategies"
 )
 
 // run runs one command line and returns the exit code.
@@ -45,13 +44,12 @@ func run(ctx context.Context, args []string, env *environ) int {
 
 // session is one command being run.
 type session struct {
-	c     *config
-	env   *environ
-	disp  *display
-	tok   *tokens
-	rules []strategies.Strategy // from --rules
-	host  string                // the request URL's host, trusted with credentials
-	done  lro.DoneInfo
+	c    *config
+	env  *environ
+	disp *display
+	tok  *tokens
+	host string // the request URL's host, trusted with credentials
+	done lro.DoneInfo
 }
 
 func (s *session) exec(ctx context.Context) int {
@@ -65,10 +63,6 @@ func (s *session) exec(ctx context.Context) int {
 	}
 	if s.c.cmd != "" && (s.tok != nil || len(s.c.headers) > 0) && len(s.c.trusted) == 0 {
 		s.disp.message("lro: warning: no --trusted-host, so no credential and no -H header but --safe-header ones is sent (under " + s.c.cmd + " they go only to --trusted-host hosts)")
-	}
-	var err error
-	if s.rules, err = s.c.loadRules(); err != nil {
-		return s.fail(err)
 	}
 	switch s.c.cmd {
 	case "resume":
@@ -110,7 +104,7 @@ func (s *session) transport() *lro.Transport {
 	if len(s.c.safe) > 0 {
 		opts = append(opts, lro.WithSafeHeaders(s.c.safe...))
 	}
-	if ch := s.c.chain(s.host, s.rules); ch != nil {
+	if ch := s.c.chain(s.host); ch != nil {
 		opts = append(opts, lro.WithStrategies(ch...))
 	}
 	return lro.New(base, opts...)

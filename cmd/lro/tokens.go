@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/textproto"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -119,14 +118,11 @@ func (s *session) cancel(ctx context.Context) int {
 func (s *session) resumeCommand(tok string) string {
 	c := s.c
 	args := []string{"lro", "resume", tok}
-	for _, f := range c.rules {
-		if abs, err := filepath.Abs(f); err == nil {
-			f = abs // the command may run elsewhere
-		}
-		args = append(args, "--rules", f)
-	}
 	for _, p := range c.protos {
 		args = append(args, "--protocol", p)
+	}
+	for _, f := range c.rules {
+		args = append(args, "--rules", f)
 	}
 	hdr := c.header()
 	var dropped []string
