@@ -22,6 +22,11 @@ import (
 // Transport records them in the context of the request it sends (see the
 // package documentation). For a response that came another way, the
 // default chain with the request's options is asked.
+//
+// A response that starts no operation gives an error wrapping
+// ErrNotOperation; when it is the final response lro returned after
+// polling, the error says so, and that WithoutPolling gives the response to
+// take a token from.
 func ResumeToken(resp *http.Response) (string, error) {
 	if resp == nil || resp.Request == nil || resp.Request.URL == nil {
 		return "", fmt.Errorf("%w: response has no request", ErrNotOperation)
@@ -37,9 +42,28 @@ func ResumeToken(resp *http.Response) (string, error) {
 		return "", err
 	}
 	if op == nil {
+		if polledByLRO(resp) {
+			return "", errPolledAlready
+		}
 		return "", ErrNotOperation
 	}
 	return encodeToken(op)
+}
+
+// errPolledAlready is ResumeToken's answer for a final response lro
+// returned after polling: the token was to be had from the initial one.
+var errPolledAlready = fmt.Errorf("%w: lro polled this operation to its end and this is its final response; "+
+	"for a token, send the request under WithoutPolling(ctx) and pass ResumeToken the response you get", ErrNotOperation)
+
+// polledByLRO reports whether resp is a final response lro returned after
+// polling: its body is one lro put there (a final GET's, or the bytes of a
+// response lro read). A bodiless one cannot be told from any other.
+func polledByLRO(resp *http.Response) bool {
+	switch resp.Body.(type) {
+	case *cancelBody, *bytesReadCloser:
+		return true
+	}
+	return false
 }
 
 // unpolledKey is the context key under which markUnpolled records the

@@ -28,17 +28,19 @@ var (
 const Name = "body"
 
 // Strategy polls the original URL of a PUT or PATCH. Its zero value is ready
-// to use.
+// to use, as a value or a pointer: its methods have value receivers, so a
+// strategy of your own can embed it by value (struct{ body.Strategy }) and
+// override what differs.
 type Strategy struct{}
 
 // New returns the provisioningState strategy.
 func New() *Strategy { return &Strategy{} }
 
 // Name returns "body".
-func (*Strategy) Name() string { return Name }
+func (Strategy) Name() string { return Name }
 
 // Applies reports whether the response is a 200 or 201 to a PUT or PATCH.
-func (*Strategy) Applies(method string, _ *url.URL, statusCode int, _ http.Header) bool {
+func (Strategy) Applies(method string, _ *url.URL, statusCode int, _ http.Header) bool {
 	return (method == http.MethodPut || method == http.MethodPatch) &&
 		(statusCode == http.StatusOK || statusCode == http.StatusCreated)
 }
@@ -47,7 +49,7 @@ func (*Strategy) Applies(method string, _ *url.URL, statusCode int, _ http.Heade
 // that is not final. Next to a monitor header (one the strategies before
 // this one refused as invalid), any provisioningState does, a final one then
 // ending the operation at once.
-func (s *Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
+func (s Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 	h := init.Response.Header
 	if !s.Applies(init.Method, init.URL, init.Response.StatusCode, h) {
 		return nil, nil
@@ -79,7 +81,7 @@ func (s *Strategy) Start(init *strategies.Initial) (*strategies.Operation, error
 // 204 is done, and a 200 or 201 carries the state in
 // properties.provisioningState, with no state meaning Succeeded. A 200 or 201
 // without a JSON body is an error.
-func (*Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
+func (Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
 	switch resp.StatusCode {
 	case http.StatusAccepted:
 		op.Status, op.HasProgress = strategies.InProgress, false
@@ -104,6 +106,6 @@ func (*Strategy) Update(op *strategies.Operation, resp *strategies.Response) err
 
 // Result returns the zero Result: the GET that ended the operation is the
 // result.
-func (*Strategy) Result(*strategies.Operation, *strategies.Response) strategies.Result {
+func (Strategy) Result(*strategies.Operation, *strategies.Response) strategies.Result {
 	return strategies.Result{}
 }

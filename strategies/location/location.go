@@ -21,27 +21,29 @@ import (
 const Name = "location"
 
 // Strategy polls the Location header of a 202. Its zero value is ready to
-// use.
+// use, as a value or a pointer: its methods have value receivers, so a
+// strategy of your own can embed it by value (struct{ location.Strategy })
+// and override what differs.
 type Strategy struct{}
 
 // New returns the Location strategy.
 func New() *Strategy { return &Strategy{} }
 
 // Name returns "location".
-func (*Strategy) Name() string { return Name }
+func (Strategy) Name() string { return Name }
 
 // Header returns "Location", the response header the strategy reads.
-func (*Strategy) Header() string { return "Location" }
+func (Strategy) Header() string { return "Location" }
 
 // Applies reports whether the response is a 202 Accepted with a Location
 // header.
-func (*Strategy) Applies(_ string, _ *url.URL, statusCode int, header http.Header) bool {
+func (Strategy) Applies(_ string, _ *url.URL, statusCode int, header http.Header) bool {
 	return statusCode == http.StatusAccepted && detect.HasHeader(header, detect.HeaderLocation)
 }
 
 // Start starts an operation from a 202's Location. An initial body that
 // declares a terminal "status" (or provisioningState) ends it at once.
-func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
+func (Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 	if init.Response.StatusCode != http.StatusAccepted {
 		return nil, nil
 	}
@@ -75,7 +77,7 @@ func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) 
 // response is. Other
 // "status" words (a resource's own "Running", "Active") leave a 2xx done:
 // AutoRest's Location rules take the final 2xx as the result.
-func (*Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
+func (Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
 	op.HasProgress = false
 	var f strategies.Fields
 	if len(resp.Body) > 0 {
@@ -124,6 +126,6 @@ func failure(op *strategies.Operation, f *strategies.Fields) bool {
 
 // Result returns the zero Result: the poll response that ended the
 // operation is the result.
-func (*Strategy) Result(*strategies.Operation, *strategies.Response) strategies.Result {
+func (Strategy) Result(*strategies.Operation, *strategies.Response) strategies.Result {
 	return strategies.Result{}
 }

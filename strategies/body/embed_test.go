@@ -1,0 +1,32 @@
+package body_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/lrohttp/lro/strategies"
+	"github.com/lrohttp/lro/strategies/body"
+)
+
+// mine embeds the provisioningState strategy by value, as the doc says it
+// may.
+type mine struct{ body.Strategy }
+
+func (mine) Name() string { return "mine" }
+
+// The zero value works as a value, alone or embedded (this file compiles
+// only while the methods have value receivers), and as a pointer.
+func TestZeroValueByValue(t *testing.T) {
+	t.Parallel()
+	u, _ := url.Parse("https://svc.example.com/res/1")
+	for name, s := range map[string]strategies.Strategy{
+		"value": body.Strategy{}, "pointer": &body.Strategy{}, "embedded by value": mine{},
+	} {
+		op, err := s.Start(&strategies.Initial{Method: http.MethodPut, URL: u, Response: &strategies.Response{
+			StatusCode: http.StatusCreated, Body: []byte(`{"properties":{"provisioningState":"Creating"}}`), URL: u}})
+		if err != nil || op == nil || op.PollURL != "https://svc.example.com/res/1" {
+			t.Errorf("%s: Start = %+v, %v; want an operation polling the resource", name, op, err)
+		}
+	}
+}
