@@ -68,6 +68,13 @@ func (r *run) complete(initial *http.Response, peeked []byte) (resp *http.Respon
 	}
 	drain(initial.Body)
 	delay, reason := r.nextDelay(initial.Header)
+	if next == pollAgain {
+		// Polls never look back at the initial response: let it, its
+		// headers and its peeked body go before the first wait, so a
+		// waiting operation holds only its own state.
+		r.sr = strategies.Response{}
+		return r.drive(nil, nil, next, target, delay, reason)
+	}
 	return r.drive(initial, peeked, next, target, delay, reason)
 }
 

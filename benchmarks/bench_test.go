@@ -204,19 +204,21 @@ const inFlight = 10_000
 func BenchmarkInFlight(b *testing.B) {
 	for _, impl := range impls {
 		b.Run("impl="+impl.name, func(b *testing.B) {
-			var heap, gor float64
+			var heap, stack, gor float64
 			for i := 0; i < b.N; i++ {
-				h, g := waitingCost(b, impl.name)
+				h, st, g := waitingCost(b, impl.name)
 				heap += h
+				stack += st
 				gor += g
 			}
 			b.ReportMetric(heap/float64(b.N), "heap-B/waiting-op")
+			b.ReportMetric(stack/float64(b.N), "stack-B/waiting-op")
 			b.ReportMetric(gor/float64(b.N), "extra-goroutines/waiting-op")
 		})
 	}
 }
 
-func waitingCost(b *testing.B, name string) (heapPerOp, goroutinesPerOp float64) {
+func waitingCost(b *testing.B, name string) (heapPerOp, stackPerOp, goroutinesPerOp float64) {
 	b.StopTimer()
 	s := newService("https://svc.test", 3, inFlight)
 	s.clone = true
@@ -266,25 +268,28 @@ func waitingCost(b *testing.B, name string) (heapPerOp, goroutinesPerOp float64)
 	}
 	ready.Wait()
 	time.Sleep(50 * time.Millisecond)
-	g0, h0 := stats()
+	g0, h0, s0 := stats()
 	b.StartTimer()
 	close(startCh)
 	waitFor(func() bool { return s.reqs.Load() == perOp*inFlight })
 	b.StopTimer()
 	time.Sleep(300 * time.Millisecond) // let every caller reach its wait
-	g1, h1 := stats()
+	g1, h1, s1 := stats()
 	cancel()
 	wg.Wait()
 	runtime.KeepAlive(urls)
-	return float64(int64(h1)-int64(h0)) / inFlight, float64(g1-g0) / inFlight
+	return float64(int64(h1)-int64(h0)) / inFlight, float64(int64(s1)-int64(s0)) / inFlight, float64(g1-g0) / inFlight
 }
 
-func stats() (goroutines int, heap uint64) {
+// stats returns the goroutines, the live heap and the stack memory in use.
+// The callers' goroutines exist, parked, before the first measure: the
+// stack difference is what the operations grew them by.
+func stats() (goroutines int, heap, stack uint64) {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return runtime.NumGoroutine(), m.HeapAlloc
+	return runtime.NumGoroutine(), m.HeapAlloc, m.StackInuse
 }
 
 func waitFor(cond func() bool) {
