@@ -63,11 +63,11 @@ const googleHosts = "googleapis.com"
 // strategy applies, so a response no strategy applies to costs nothing.
 // op is nil when resp passes through; its body then reads as it came. err
 // is the first error a strategy gave when none started an operation.
-func (c *config) start(req *http.Request, resp *http.Response) (strategies.Strategy, *strategies.Operation, []byte, error) {
+// pollURL is op.PollURL parsed (by checkStart), for the run's first poll.
+func (c *config) start(req *http.Request, resp *http.Response) (_ strategies.Strategy, _ *strategies.Operation, peeked []byte, pollURL *url.URL, _ error) {
 	var (
-		in     *initial
-		errs   []error
-		peeked []byte
+		in   *initial
+		errs []error
 	)
 	for _, s := range c.chain {
 		if !s.Applies(req.Method, req.URL, resp.StatusCode, resp.Header) {
@@ -79,22 +79,22 @@ func (c *config) start(req *http.Request, resp *http.Response) (strategies.Strat
 			}
 			peeked, in = peekBody(resp)
 			if !in.fill(c, req, resp, peeked) {
-				return nil, nil, nil, nil // no token could resume it: pass through
+				return nil, nil, nil, nil, nil // no token could resume it: pass through
 			}
 		}
 		op, err := s.Start(&in.init)
 		if err == nil && op != nil {
-			err = c.checkStart(s, &in.init, op)
+			pollURL, err = c.checkStart(s, &in.init, op)
 		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if op != nil {
-			return s, op, peeked, nil
+			return s, op, peeked, pollURL, nil
 		}
 	}
-	return nil, nil, nil, errors.Join(errs...)
+	return nil, nil, nil, nil, errors.Join(errs...)
 }
 
 // initial is what Start reads: the request and its response. Initial and
@@ -134,8 +134,9 @@ func maxURLLen(u *url.URL) int {
 // would refuse counts as invalid there, where the chain can still try the
 // next strategy, rather than at the first poll. An invalid Location beside
 // a valid polling URL is dropped, as monitor strategies drop one that does
-// not parse.
-func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) error {
+// not parse. It returns op.PollURL parsed, or nil when it does not parse
+// (the first poll then says so).
+func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) (pollURL *url.URL, _ error) {
 	o := origin{url: init.URL}
 	if u, err := url.Parse(op.PollURL); err == nil {
 		source := "polling URL"
@@ -143,15 +144,16 @@ func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op 
 			source = h.Header()
 		}
 		if err := c.checkURL(&o, u, source); err != nil {
-			return err
+			return nil, err
 		}
+		pollURL = u
 	}
-	if op.Location != "" {
+	if op.Location != "" && (op.Location != op.PollURL || pollURL == nil) { // Location alone: the same URL, checked
 		if u, err := url.Parse(op.Location); err != nil || c.checkURL(&o, u, "Location") != nil {
 			op.Location = ""
 		}
 	}
-	return nil
+	return pollURL, nil
 }
 
 func lookupStrategy(chain []strategies.Strategy, name string) strategies.Strategy {

@@ -37,7 +37,7 @@ func ResumeToken(resp *http.Response) (string, error) {
 		def := defaultConfig()
 		cfg = configFor(&def, req.Context())
 	}
-	_, op, _, err := cfg.start(req, resp)
+	_, op, _, _, err := cfg.start(req, resp)
 	if err != nil {
 		return "", err
 	}

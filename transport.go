@@ -42,7 +42,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || resp == nil {
 		return resp, err
 	}
-	s, op, peeked, err := cfg.start(req, resp)
+	s, op, peeked, pollURL, err := cfg.start(req, resp)
 	if err != nil {
 		drain(resp.Body)
 		return nil, err
@@ -55,7 +55,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cfg.jar.SetCookies(req.URL, cks)
 		}
 	}
-	r := newRun(t.base, cfg, req.Context(), req, origin{url: req.URL, header: req.Header}, s, op)
+	r := newRun(t.base, cfg, req.Context(), req, origin{url: req.URL, header: req.Header, lastTarget: op.PollURL, lastURL: pollURL}, s, op)
 	r.requests = 1
 	return r.complete(resp, peeked)
 }

@@ -59,8 +59,16 @@ func Resolve(base *url.URL, source, ref string) (*url.URL, error) {
 		return nil, &URLError{Source: source, URL: ref, Reason: "no host"}
 	}
 	u.User = nil
-	if len(u.String()) > MaxURLLength {
+	if maxStringLen(u) > MaxURLLength && len(u.String()) > MaxURLLength {
 		return nil, &URLError{Source: source, URL: ref[:min(len(ref), 64)] + "...", Reason: fmt.Sprintf("longer than %d bytes once resolved", MaxURLLength)}
 	}
 	return u, nil
+}
+
+// maxStringLen bounds len(u.String()) for a URL without userinfo, without
+// building the string: escaping at most triples a byte. Most URLs are far
+// below MaxURLLength and need no String.
+func maxStringLen(u *url.URL) int {
+	n := len(u.Scheme) + len(u.RawQuery) + len(u.Opaque) + 8
+	return n + 3*(len(u.Host)+len(u.Path)+len(u.RawPath)+len(u.Fragment)+len(u.RawFragment))
 }
