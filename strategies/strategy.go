@@ -8,7 +8,9 @@
 // One package holds one protocol and decides where it applies: monitor
 // (Azure-AsyncOperation and Operation-Location), location (Location), body
 // (provisioningState), google (AIP-151 operations and Compute Engine) and
-// graph (Microsoft Graph).
+// graph (Microsoft Graph); asyncreply (async request-reply), repeatget
+// (GET answered 202) and rules (protocols written as data) apply only where
+// a user names them.
 // OnHosts scopes a strategy to a vendor's hosts.
 package strategies
 

@@ -62,7 +62,9 @@ func runLro(t *testing.T, stdin io.Reader, env []string, args ...string) result 
 		if !ok {
 			t.Fatalf("lro %q: %v", args, err)
 		}
-		code = ee.ExitCode()
+		if code = ee.ExitCode(); code < 0 {
+			t.Fatalf("lro %q was killed (it ran too long): %v\nstdout: %q\nstderr:\n%s", args, err, stdout.String(), stderr.String())
+		}
 	}
 	return result{stdout.String(), stderr.String(), code}
 }

@@ -136,3 +136,111 @@ func TestProtocolGoogleCompute(t *testing.T) {
 		t.Errorf("stderr has no poll line with the percent:\n%s", r.stderr)
 	}
 }
+
+// sequence is a loopback service whose routes answer from a script: each
+// request to a path takes that path's next answer (the last one repeats).
+type answer struct {
+	status int
+	header string // "Name: value", or ""
+	body   string
+}
+
+func sequence(t *testing.T, routes map[string][]answer) *httptest.Server {
+	t.Helper()
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		key := r.Method + " " + r.URL.Path
+		mu.Lock()
+		as, ok := routes[key]
+		n := seen[key]
+		seen[key]++
+		mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		a := as[min(n, len(as)-1)]
+		if name, value, ok := strings.Cut(a.header, ": "); ok {
+			w.Header().Set(name, value)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.status)
+		fmt.Fprint(w, a.body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestProtocolsBeforeTheDefaultChain(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, protocol, method string
+		start                  string // the path the request goes to
+		routes                 map[string][]answer
+		without, with          string // stdout without and with --protocol
+		withoutCode            int    // exit code without it (under --max-wait 1)
+		poll                   string // a line stderr shows with it
+	}{
+		{
+			name: "graph", protocol: "graph", method: "POST", start: "/v1.0/drive/items/1/copy",
+			routes: map[string][]answer{
+				"POST /v1.0/drive/items/1/copy": {{202, "Location: /monitor/1", ""}},
+				"GET /monitor/1": {
+					{202, "", `{"status":"inProgress","percentageComplete":50}`},
+					{202, "", `{"status":"completed","percentageComplete":100,"resourceLocation":"/items/2"}`},
+				},
+				"GET /items/2": {{200, "", `{"id":"2","name":"copy.txt"}`}},
+			},
+			// The Location strategy waits for an answer that is not a 202,
+			// and Graph's "completed" 202 is one: it waits until --max-wait.
+			without: "", withoutCode: exitMaxWait, with: `{"id":"2","name":"copy.txt"}`, poll: "poll 1: 202 inProgress 50%",
+		},
+		{
+			name: "async-reply", protocol: "async-reply", method: "POST", start: "/jobs",
+			routes: map[string][]answer{
+				"POST /jobs":    {{202, "Location: /status/1", ""}},
+				"GET /status/1": {{200, "", `{"status":"running","percentComplete":30}`}, {302, "Location: /result/1", ""}},
+				"GET /result/1": {{200, "", `{"answer":42}`}},
+			},
+			// The Location strategy takes the first 200 for the result.
+			without: `{"status":"running","percentComplete":30}`, with: `{"answer":42}`, poll: "poll 1: 200 running 30%",
+		},
+		{
+			name: "repeat-get", protocol: "repeat-get", method: "GET", start: "/repos/o/r/stats/contributors",
+			routes: map[string][]answer{
+				"GET /repos/o/r/stats/contributors": {{202, "", `{}`}, {202, "", `{}`}, {200, "", `[{"total":3}]`}},
+			},
+			// A 202 to a GET without a Location starts nothing by default.
+			without: `{}`, with: `[{"total":3}]`, poll: "poll 2: 200",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := tt.start
+			r := runLro(t, nil, nil, "-X", tt.method, sequence(t, tt.routes).URL+path, "--interval", "10ms", "--max-wait", "1")
+			r.wantCode(t, tt.withoutCode)
+			if r.stdout != tt.without {
+				t.Errorf("without --protocol: stdout = %q, want %q (exit %d)\n%s", r.stdout, tt.without, r.code, r.stderr)
+			}
+			r = runLro(t, nil, nil, "-X", tt.method, sequence(t, tt.routes).URL+path, "--protocol", tt.protocol, "--interval", "10ms")
+			r.wantCode(t, exitOK)
+			if r.stdout != tt.with {
+				t.Errorf("with --protocol %s: stdout = %q, want %q", tt.protocol, r.stdout, tt.with)
+			}
+			if !strings.Contains(r.stderr, tt.poll) {
+				t.Errorf("with --protocol %s: stderr has no %q:\n%s", tt.protocol, tt.poll, r.stderr)
+			}
+			// --no-wait, then resume in another process.
+			r = runLro(t, nil, nil, "-X", tt.method, sequence(t, tt.routes).URL+path, "--protocol", tt.protocol, "--no-wait", "--token-only")
+			r.wantCode(t, exitOK)
+			r = runLro(t, nil, nil, "resume", strings.TrimSpace(r.stdout), "--protocol", tt.protocol, "--interval", "10ms")
+			r.wantCode(t, exitOK)
+			if r.stdout != tt.with {
+				t.Errorf("resume --protocol %s: stdout = %q, want %q", tt.protocol, r.stdout, tt.with)
+			}
+		})
+	}
+}

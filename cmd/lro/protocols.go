@@ -3,31 +3,64 @@ package main
 import (
 	"github.com/lrohttp/lro"
 	"github.com/lrohttp/lro/strategies"
+	"github.com/lrohttp/lro/strategies/asyncreply"
 	"github.com/lrohttp/lro/strategies/google"
+	"github.com/lrohttp/lro/strategies/graph"
+	"github.com/lrohttp/lro/strategies/repeatget"
 )
 
-// protocols are the opt-in protocols --protocol NAME adds, one line each,
-// from the library's strategy packages. Their strategies follow the default
-// chain (lro.DefaultStrategies), in the order the flags name them, as the
-// packages' docs show: a response the default chain reads stays its own.
-var protocols = map[string]func() []strategies.Strategy{
-	"google":         func() []strategies.Strategy { return []strategies.Strategy{google.Operations()} }, // AIP-151 operations off googleapis.com (emulators, proxies)
-	"google-compute": func() []strategies.Strategy { return []strategies.Strategy{google.Compute()} },    // Compute Engine operations off googleapis.com
+// protocol is an opt-in protocol of the library that --protocol NAME adds.
+type protocol struct {
+	// before puts it ahead of the default chain: it reads responses that a
+	// default strategy would otherwise take (a 202 with a Location).
+	before bool
+	// strategies returns its strategies for a request to host, applying to
+	// that host and its subdomains only ("" under resume, poll and cancel:
+	// they then apply nowhere, and serve only to look a token's strategy up
+	// by name).
+	strategies func(host string) []strategies.Strategy
 }
 
-// chain returns the strategy chain for the --protocol flags, or nil (the
-// library's default) when there are none.
-func (c *config) chain() []strategies.Strategy {
+// protocols are the opt-in protocols, one line each, placed as their
+// packages' docs say.
+var protocols = map[string]protocol{
+	"google":         {false, func(h string) []strategies.Strategy { return onHost(h, google.Operations()) }}, // AIP-151 operations off googleapis.com
+	"google-compute": {false, func(h string) []strategies.Strategy { return onHost(h, google.Compute()) }},    // Compute Engine operations off googleapis.com
+	"graph":          {true, func(h string) []strategies.Strategy { return onHost(h, graph.New()) }},          // Microsoft Graph's operations off Graph's hosts
+	"async-reply":    {true, func(h string) []strategies.Strategy { return []strategies.Strategy{asyncreply.New(hosts(h)...)} }},
+	"repeat-get":     {true, func(h string) []strategies.Strategy { return []strategies.Strategy{repeatget.New(hosts(h)...)} }},
+}
+
+func hosts(h string) []string {
+	if h == "" {
+		return nil
+	}
+	return []string{h}
+}
+
+func onHost(h string, s strategies.Strategy) []strategies.Strategy {
+	return []strategies.Strategy{strategies.OnHosts(s, hosts(h)...)}
+}
+
+// chain returns the strategy chain for the --protocol flags and the
+// request's host, or nil (the library's default) when there are none.
+func (c *config) chain(host string) []strategies.Strategy {
 	if len(c.protos) == 0 {
 		return nil
 	}
-	s := lro.DefaultStrategies()
+	var before, after []strategies.Strategy
 	seen := map[string]bool{}
-	for _, p := range c.protos {
-		if !seen[p] {
-			seen[p] = true
-			s = append(s, protocols[p]()...)
+	for _, name := range c.protos {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		p := protocols[name]
+		if p.before {
+			before = append(before, p.strategies(host)...)
+		} else {
+			after = append(after, p.strategies(host)...)
 		}
 	}
-	return s
+	return append(append(before, lro.DefaultStrategies()...), after...)
 }

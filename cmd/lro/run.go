@@ -104,7 +104,7 @@ func (s *session) transport() *lro.Transport {
 	if len(s.c.safe) > 0 {
 		opts = append(opts, lro.WithSafeHeaders(s.c.safe...))
 	}
-	if ch := s.c.chain(); ch != nil {
+	if ch := s.c.chain(s.host); ch != nil {
 		opts = append(opts, lro.WithStrategies(ch...))
 	}
 	return lro.New(base, opts...)
