@@ -147,3 +147,32 @@ func TestGraphHostScope(t *testing.T) {
 		t.Errorf("got %s after %d requests, want the first poll's running body after 2", body, len(srv.Requests(start)))
 	}
 }
+
+// TestGraphResume: a Graph copy left unpolled (WithoutPolling) resumes
+// from its token to the item the monitor's 303 names.
+func TestGraphResume(t *testing.T) {
+	t.Parallel()
+	srv, base := vendorTLS(t, "graph.microsoft.com", graphMonitorHost)
+	tr := lro.New(base, lro.WithPollInterval(time.Millisecond), lro.WithAllowedHosts(graphMonitorHost))
+	start := srv.Start(lrotest.VendorScenario{Vendor: lrotest.GraphCopy, Polls: 1, Redirect: true, MonitorHost: graphMonitorHost})
+	req, _ := http.NewRequestWithContext(lro.WithoutPolling(context.Background()), http.MethodPost, onTLSHost(start, "graph.microsoft.com"), nil)
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("got %d, want the 202 itself", resp.StatusCode)
+	}
+	tok, err := lro.ResumeToken(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = tr.Resume(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readBody(t, resp); !strings.Contains(body, `"name":"copy.docx"`) {
+		t.Errorf("resumed body = %s, want the copied item", body)
+	}
+}

@@ -32,4 +32,14 @@
 // operations (success, error, already done, names with "/", "+" and "=",
 // cancel) and Compute Engine operations (zonal, regional, global, DONE with
 // errors), each described by a [GoogleScenario].
+//
+// A [VendorServer] simulates other vendors' status protocols, each
+// described by a [VendorScenario] naming its [Vendor]: Microsoft Graph's
+// copy monitor (on another host when MonitorHost is set) and
+// richLongRunningOperation, the async request-reply pattern, GitHub's
+// /stats/* 202, DigitalOcean actions and OpenStack server builds, with
+// every ending the protocol has (success, failure, a 303 or 302 to the
+// result) and progress where it reports one. [NewVendorTLSServer] serves
+// them over TLS with a certificate for the host names a test dials to it
+// (graph.microsoft.com, say).
 package lrotest

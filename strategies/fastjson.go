@@ -1,7 +1,6 @@
 package strategies
 
 import (
-	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 )
@@ -15,43 +14,27 @@ import (
 // takes the slow path: invalid JSON, a top level that is not an object,
 // names with escapes or non-ASCII bytes (encoding/json folds some non-ASCII
 // letters onto ASCII ones).
+//
+// It validates the body as it reads it, in one pass (walkObject and
+// validValue, which accept exactly what json.Valid accepts, nesting up to
+// maxFastDepth), rather than running json.Valid first: that pre-pass was
+// most of the cost of peeking at a PUT's 200 body.
 func parseFieldsFast(body []byte) (f Fields, ok bool) {
 	i := skipSpace(body, 0)
-	if i >= len(body) || body[i] != '{' || !json.Valid(body) {
+	if i >= len(body) || body[i] != '{' {
 		return f, false
 	}
-	var status, props, resLoc, pct, errObj []byte
-	ok = members(body, i, func(name, value []byte) {
-		switch {
-		case asciiFold(name, "status"):
-			status = value
-		case asciiFold(name, "properties"):
-			props = value
-		case asciiFold(name, "resourceLocation"):
-			resLoc = value
-		case asciiFold(name, "percentComplete"):
-			pct = value
-		case asciiFold(name, "error"):
-			errObj = value
-		}
-	})
-	if !ok {
+	var r rawRefs
+	end, ok := walkObject(body, i, topLevel, &r)
+	if !ok || skipSpace(body, end) != len(body) {
 		return Fields{}, false
 	}
-	f.Status, f.HasStatus = fastString(status)
-	if len(props) > 0 && props[0] == '{' {
-		var ps []byte
-		if !members(props, 0, func(name, value []byte) {
-			if asciiFold(name, "provisioningState") {
-				ps = value
-			}
-		}) {
-			return Fields{}, false
-		}
-		f.ProvisioningState, f.HasProvisioningState = fastString(ps)
+	f.Status, f.HasStatus = fastString(r.status)
+	if len(r.props) > 0 && r.props[0] == '{' {
+		f.ProvisioningState, f.HasProvisioningState = fastString(r.ps)
 	}
-	f.ResourceLocation, _ = fastString(resLoc)
-	if len(pct) > 0 {
+	f.ResourceLocation, _ = fastString(r.resLoc)
+	if pct := r.pct; len(pct) > 0 {
 		switch c := pct[0]; {
 		case c == 'n': // null leaves a float64 as it is, without error
 			f.HasPercentComplete = true
@@ -61,50 +44,347 @@ func parseFieldsFast(body []byte) (f Fields, ok bool) {
 			}
 		}
 	}
-	if len(errObj) > 0 && errObj[0] == '{' {
-		var code, msg []byte
-		if !members(errObj, 0, func(name, value []byte) {
-			switch {
-			case asciiFold(name, "code"):
-				code = value
-			case asciiFold(name, "message"):
-				msg = value
-			}
-		}) {
-			return Fields{}, false
-		}
-		f.ErrorCode, _ = fastString(code)
-		f.ErrorMessage, _ = fastString(msg)
+	if len(r.errObj) > 0 && r.errObj[0] == '{' {
+		f.ErrorCode, _ = fastString(r.code)
+		f.ErrorMessage, _ = fastString(r.msg)
 	}
 	return f, true
 }
 
-// members calls fn with the raw name (without quotes) and raw value of each
-// member of the valid JSON object starting at data[i]. It returns false,
-// having stopped, at a name with an escape or a non-ASCII byte.
-func members(data []byte, i int, fn func(name, value []byte)) bool {
+// rawRefs are the raw values parseFieldsFast reads. The members of a
+// "properties" or "error" object are read as the walk validates it (cur*),
+// and kept once that member is over: the last duplicate wins, as with
+// encoding/json, also for "properties" and "error" themselves.
+type rawRefs struct {
+	status, props, resLoc, pct, errObj []byte
+	ps, code, msg                      []byte
+	curPS, curCode, curMsg             []byte
+}
+
+// The objects walkObject reads members of.
+type objectKind uint8
+
+const (
+	topLevel objectKind = iota
+	propertiesObject
+	errorObject
+)
+
+// member records the member name: value of an object of kind.
+func (r *rawRefs) member(kind objectKind, name, value []byte) {
+	switch kind {
+	case topLevel:
+		switch {
+		case asciiFold(name, "status"):
+			r.status = value
+		case asciiFold(name, "properties"):
+			r.props, r.ps, r.curPS = value, r.curPS, nil
+		case asciiFold(name, "resourceLocation"):
+			r.resLoc = value
+		case asciiFold(name, "percentComplete"):
+			r.pct = value
+		case asciiFold(name, "error"):
+			r.errObj, r.code, r.msg, r.curCode, r.curMsg = value, r.curCode, r.curMsg, nil, nil
+		}
+	case propertiesObject:
+		if asciiFold(name, "provisioningState") {
+			r.curPS = value
+		}
+	case errorObject:
+		switch {
+		case asciiFold(name, "code"):
+			r.curCode = value
+		case asciiFold(name, "message"):
+			r.curMsg = value
+		}
+	}
+}
+
+// walkObject records (r.member) the raw name (without quotes) and raw value
+// of each member of the object of kind starting at data[i], checking it as
+// json.Valid would, and returns the index just past it. The top level's
+// "properties" and "error" objects are walked the same way, before their
+// member is recorded. ok is false, having stopped, when the object is not
+// valid JSON, nests deeper than about maxFastDepth, or a name walked has an
+// escape or a non-ASCII byte.
+func walkObject(data []byte, i int, kind objectKind, r *rawRefs) (end int, ok bool) {
 	i = skipSpace(data, i+1) // past '{'
-	if data[i] == '}' {
-		return true
+	if i < len(data) && data[i] == '}' {
+		return i + 1, true
 	}
 	for {
-		end := skipString(data, i)
-		name := data[i+1 : end-1]
+		if i >= len(data) || data[i] != '"' {
+			return 0, false
+		}
+		nend := validString(data, i)
+		if nend < 0 {
+			return 0, false
+		}
+		name := data[i+1 : nend-1]
 		for _, c := range name {
 			if c == '\\' || c >= utf8.RuneSelf {
-				return false
+				return 0, false
 			}
 		}
-		i = skipSpace(data, end)
-		i = skipSpace(data, i+1) // past ':'
-		vend := skipValue(data, i)
-		fn(name, data[i:vend])
-		i = skipSpace(data, vend)
-		if data[i] == '}' {
-			return true
+		i = skipSpace(data, nend)
+		if i >= len(data) || data[i] != ':' {
+			return 0, false
 		}
-		i = skipSpace(data, i+1) // past ','
+		i = skipSpace(data, i+1)
+		var vend int
+		switch {
+		case i >= len(data):
+			return 0, false
+		case data[i] == '"': // most values: no container to track
+			vend = validString(data, i)
+		case data[i] == '{' && kind == topLevel && asciiFold(name, "properties"):
+			if vend, ok = walkObject(data, i, propertiesObject, r); !ok {
+				return 0, false
+			}
+		case data[i] == '{' && kind == topLevel && asciiFold(name, "error"):
+			if vend, ok = walkObject(data, i, errorObject, r); !ok {
+				return 0, false
+			}
+		default:
+			vend = validValue(data, i, 1)
+		}
+		if vend < 0 {
+			return 0, false
+		}
+		r.member(kind, name, data[i:vend])
+		i = skipSpace(data, vend)
+		if i >= len(data) {
+			return 0, false
+		}
+		switch data[i] {
+		case '}':
+			return i + 1, true
+		case ',':
+			i = skipSpace(data, i+1)
+		default:
+			return 0, false
+		}
 	}
+}
+
+// maxFastDepth bounds the nesting validValue checks; deeper bodies take the
+// slow path (encoding/json's own limit is 10000).
+const maxFastDepth = 256
+
+// validValue returns the index just past the JSON value starting at
+// data[i] (after any space), or -1 when it is not valid JSON (by the rules
+// of json.Valid: RFC 8259 grammar, control bytes refused in strings, any
+// other byte accepted) or nests deeper than maxFastDepth, depth levels
+// counting as already open. It walks nested containers without recursion,
+// keeping which kind each open level is in a bit stack.
+func validValue(data []byte, i, depth int) int {
+	var stack [maxFastDepth / 64]uint64 // bit set: the level is an object
+	base := depth
+	push := func(obj bool) bool {
+		if depth >= maxFastDepth {
+			return false
+		}
+		d := depth - base
+		if obj {
+			stack[d/64] |= 1 << (d % 64)
+		} else {
+			stack[d/64] &^= 1 << (d % 64)
+		}
+		depth++
+		return true
+	}
+	inObject := func() bool {
+		d := depth - 1 - base
+		return stack[d/64]&(1<<(d%64)) != 0
+	}
+	for {
+		// A value starts at data[i].
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return -1
+		}
+		switch c := data[i]; {
+		case c == '{' || c == '[':
+			if !push(c == '{') {
+				return -1
+			}
+			i = skipSpace(data, i+1)
+			if i < len(data) && (c == '{' && data[i] == '}' || c == '[' && data[i] == ']') {
+				depth--
+				i++
+				break // an empty container: the value ended
+			}
+			if c == '{' {
+				if i = validName(data, i); i < 0 {
+					return -1
+				}
+			}
+			continue // its first value
+		case c == '"':
+			if i = validString(data, i); i < 0 {
+				return -1
+			}
+		case c == '-' || '0' <= c && c <= '9':
+			if i = validNumber(data, i); i < 0 {
+				return -1
+			}
+		case c == 't':
+			if i = validLiteral(data, i, "true"); i < 0 {
+				return -1
+			}
+		case c == 'f':
+			if i = validLiteral(data, i, "false"); i < 0 {
+				return -1
+			}
+		case c == 'n':
+			if i = validLiteral(data, i, "null"); i < 0 {
+				return -1
+			}
+		default:
+			return -1
+		}
+		// A value ended at data[i]: close containers, or go to the next
+		// value of the innermost one.
+		for {
+			if depth == base {
+				return i
+			}
+			i = skipSpace(data, i)
+			if i >= len(data) {
+				return -1
+			}
+			obj := inObject()
+			switch data[i] {
+			case ',':
+				i = skipSpace(data, i+1)
+				if obj {
+					if i = validName(data, i); i < 0 {
+						return -1
+					}
+				}
+			case '}', ']':
+				if (data[i] == '}') != obj {
+					return -1
+				}
+				depth--
+				i++
+				continue
+			default:
+				return -1
+			}
+			break
+		}
+	}
+}
+
+// validName checks an object member's name and its colon at data[i], and
+// returns the index just past the colon, or -1.
+func validName(data []byte, i int) int {
+	if i >= len(data) || data[i] != '"' {
+		return -1
+	}
+	if i = validString(data, i); i < 0 {
+		return -1
+	}
+	i = skipSpace(data, i)
+	if i >= len(data) || data[i] != ':' {
+		return -1
+	}
+	return i + 1
+}
+
+// validString returns the index just past the valid JSON string starting
+// at data[i] (a quote), or -1.
+func validString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		for i < len(data) && plainStringByte[data[i]] { // the common bytes, in a tight loop
+			i++
+		}
+		if i == len(data) {
+			break
+		}
+		switch c := data[i]; {
+		case c == '"':
+			return i + 1
+		case c == '\\':
+			i++
+			if i >= len(data) {
+				return -1
+			}
+			switch data[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(data) {
+					return -1
+				}
+				for _, h := range data[i+1 : i+5] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return -1
+					}
+				}
+				i += 4
+			default:
+				return -1
+			}
+		case c < 0x20:
+			return -1
+		}
+	}
+	return -1
+}
+
+// plainStringByte marks the bytes a JSON string holds as they are: all but
+// the quote, the backslash and control bytes.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// validNumber returns the index just past the JSON number starting at
+// data[i], or -1. What follows it is for the caller to check.
+func validNumber(data []byte, i int) int {
+	if data[i] == '-' {
+		i++
+	}
+	digits := func() bool {
+		start := i
+		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	switch {
+	case i < len(data) && data[i] == '0':
+		i++
+	case !digits():
+		return -1
+	}
+	if i < len(data) && data[i] == '.' {
+		i++
+		if !digits() {
+			return -1
+		}
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return -1
+		}
+	}
+	return i
+}
+
+// validLiteral returns the index just past lit at data[i], or -1.
+func validLiteral(data []byte, i int, lit string) int {
+	if len(data)-i < len(lit) || string(data[i:i+len(lit)]) != lit {
+		return -1
+	}
+	return i + len(lit)
 }
 
 func skipSpace(data []byte, i int) int {
@@ -115,53 +395,6 @@ func skipSpace(data []byte, i int) int {
 		default:
 			return i
 		}
-	}
-	return i
-}
-
-// skipString returns the index just past the string starting at data[i].
-func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-// skipValue returns the index just past the valid JSON value at data[i].
-func skipValue(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return i
-	}
-	for i < len(data) {
-		switch data[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-		i++
 	}
 	return i
 }

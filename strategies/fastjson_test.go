@@ -1,8 +1,11 @@
 package strategies
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +50,12 @@ var fastSeeds = []string{
 	"{\"status\":\"x\"}\n",
 	`{"":1,"status":"Cancelled"}`,
 	`{"a":[[[]]],"b":{"c":{"d":"\\"}},"status":"Failed"}`,
+	`{"properties":{"provisioningState":"A"},"properties":{"x":1}}`,
+	`{"properties":{"provisioningState":"A"},"properties":{"provisioningState":"B"}}`,
+	`{"error":{"code":"a"},"error":{"message":"m"}}`,
+	`{"error":{"code":"a","message":"m"},"error":null}`,
+	`{"properties":{"x":{"provisioningState":"deep"}},"status":"Running"}`,
+	`{"properties":{"provisioningState":"A","provisioningState":null}}`,
 }
 
 func checkFast(t *testing.T, body []byte) {
@@ -88,5 +97,53 @@ func TestParseFieldsAllocs(t *testing.T) {
 	body := []byte(`{"id":"0","status":"Running","percentComplete":30,"properties":{"provisioningState":"Creating"}}`)
 	if n := testing.AllocsPerRun(100, func() { _, _ = ParseFields(body) }); n != 0 {
 		t.Errorf("ParseFields: %v allocations, want 0", n)
+	}
+}
+
+var validSeeds = []string{
+	`{}`, `[]`, `{"a":[1,2,{"b":null}],"c":"d"}`, `[[[[]]]]`, `{"a":}`, `{"a" 1}`, `{,}`, `[1,]`, `[,1]`,
+	`{"a":1,}`, `{"a":1]`, `[1}`, `-`, `-0`, `01`, `1.`, `1.5e`, `1.5e+`, `1.5E-3`, `-0.0e0`, `.5`, `+1`,
+	`"\u00e9"`, `"\u00g9"`, `"\x"`, "\"a\tb\"", `"\/\b\f\n\r\t\"\\"`, `tru`, `true`, `truex`, `nul`, `falsey`,
+	` 1 `, "\n{\"a\":\r\n1}\t", `{"a":1}x`, `{"a":1} {}`, `"unterminated`, `"\u12`, `"\`, `{"a":"\u1234"}`,
+}
+
+// FuzzValidValue: validValue accepts exactly what json.Valid accepts, up to
+// its nesting bound.
+func FuzzValidValue(f *testing.F) {
+	for _, s := range append(validSeeds, fastSeeds...) {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(strings.Repeat("[", maxFastDepth) + strings.Repeat("]", maxFastDepth)))
+	f.Fuzz(func(t *testing.T, body []byte) { checkValid(t, body) })
+}
+
+func checkValid(t *testing.T, body []byte) {
+	t.Helper()
+	end := validValue(body, 0, 0)
+	got := end >= 0 && skipSpace(body, end) == len(body)
+	if want := json.Valid(body); got != want {
+		if !got && want && nesting(body) > maxFastDepth {
+			return // declined: too deep for the fast path
+		}
+		t.Fatalf("%q: validValue says valid=%t, json.Valid %t", body, got, want)
+	}
+}
+
+// nesting is an upper bound of body's nesting depth.
+func nesting(body []byte) int {
+	return bytes.Count(body, []byte("[")) + bytes.Count(body, []byte("{"))
+}
+
+func TestValidValueMatchesJSONValid(t *testing.T) {
+	t.Parallel()
+	for _, s := range append(validSeeds, fastSeeds...) {
+		checkValid(t, []byte(s))
+	}
+	deep := strings.Repeat("[", maxFastDepth) + strings.Repeat("]", maxFastDepth)
+	if end := validValue([]byte(deep), 0, 0); end != len(deep) {
+		t.Errorf("nesting %d: validValue = %d, want %d", maxFastDepth, end, len(deep))
+	}
+	if end := validValue([]byte("["+deep+"]"), 0, 0); end != -1 {
+		t.Errorf("nesting %d: validValue = %d, want -1 (declined)", maxFastDepth+1, end)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lrohttp/lro/strategies"
 	"github.com/spf13/pflag"
 )
 
@@ -37,10 +38,13 @@ type config struct {
 	safe     []string // --safe-header
 	allow    []string // --allow-host
 	protos   []string // --protocol
-	maxWait  seconds
-	interval seconds
-	maxDelay seconds
-	addr     string // demo --addr
+	rules    []string // --rules FILE, made absolute by loadRules
+	// ruleChain is the strategies of the rule files.
+	ruleChain []strategies.Strategy
+	maxWait   seconds
+	interval  seconds
+	maxDelay  seconds
+	addr      string // demo --addr
 }
 
 // seconds is a duration flag that also takes a plain number of seconds,
@@ -100,6 +104,7 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.StringArrayVar(&c.safe, "safe-header", nil, "a -H header `NAME` that may go to any host, as the library's safe headers (repeatable)")
 	fs.StringArrayVar(&c.allow, "allow-host", nil, "let polls reach `HOST` (a name, IP or CIDR) that the library's URL policy refuses: metadata, link-local, private (repeatable)")
 	fs.StringArrayVar(&c.protos, "protocol", nil, "add an opt-in protocol's strategies, `NAME` one of: "+protocolList()+" (repeatable)")
+	fs.StringArrayVar(&c.rules, "rules", nil, "add the protocols written as rules in JSON `FILE` (strategies/rules), before the default chain (repeatable)")
 	fs.Var(&c.maxWait, "max-wait", "give up waiting after this long (default 1h); exit 4")
 	fs.Var(&c.interval, "interval", "delay between polls when the server sends no Retry-After (default 1s doubling to 30s)")
 	fs.Var(&c.maxDelay, "max-delay", "cap on any delay the server asks for (default 2m)")
@@ -194,7 +199,7 @@ func (c *config) check(fs *pflag.FlagSet) error {
 			return usagef("unknown --protocol %q (known: %s)", p, protocolList())
 		}
 	}
-	return nil
+	return c.loadRules()
 }
 
 // header returns the -H headers.

@@ -5,6 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -242,5 +245,66 @@ func TestProtocolsBeforeTheDefaultChain(t *testing.T) {
 				t.Errorf("resume --protocol %s: stdout = %q, want %q", tt.protocol, r.stdout, tt.with)
 			}
 		})
+	}
+}
+
+func TestRulesFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ruleFile := filepath.Join(dir, "jobs.json")
+	rule := `[{
+	  "name": "jobs",
+	  "start":  {"methods": ["POST"], "statusCodes": [201], "hosts": ["127.0.0.1"], "field": "/job/id"},
+	  "poll":   {"template": "/v2/jobs/{/job/id}"},
+	  "status": {"field": "/job/status", "inProgress": ["queued", "running"], "success": ["done"], "failure": ["broken"]},
+	  "progress": "/job/pct"
+	}]`
+	if err := os.WriteFile(ruleFile, []byte(rule), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	routes := map[string][]answer{
+		"POST /v2/jobs": {{201, "", `{"job":{"id":"j1","status":"queued"}}`}},
+		"GET /v2/jobs/j1": {
+			{200, "", `{"job":{"id":"j1","status":"running","pct":50}}`},
+			{200, "", `{"job":{"id":"j1","status":"done","pct":100}}`},
+		},
+	}
+	final := `{"job":{"id":"j1","status":"done","pct":100}}`
+
+	r := runLro(t, nil, nil, "-X", "POST", sequence(t, routes).URL+"/v2/jobs", "--interval", "10ms")
+	r.wantCode(t, exitOK)
+	if want := `{"job":{"id":"j1","status":"queued"}}`; r.stdout != want {
+		t.Errorf("without --rules: stdout = %q, want the initial answer %q", r.stdout, want)
+	}
+
+	r = runLro(t, nil, nil, "-X", "POST", sequence(t, routes).URL+"/v2/jobs", "--rules", ruleFile, "--interval", "10ms")
+	r.wantCode(t, exitOK)
+	if r.stdout != final {
+		t.Errorf("with --rules: stdout = %q, want %q", r.stdout, final)
+	}
+	if !strings.Contains(r.stderr, "operation started (rule:jobs)") || !strings.Contains(r.stderr, "poll 1: 200 running 50%") {
+		t.Errorf("with --rules: stderr lacks the start and the progress:\n%s", r.stderr)
+	}
+
+	// --no-wait prints a resume command that names the rule file; run it
+	// from another directory.
+	r = runLro(t, nil, nil, "-X", "POST", sequence(t, routes).URL+"/v2/jobs", "--rules", ruleFile, "--no-wait", "--interval", "10ms")
+	r.wantCode(t, exitOK)
+	m := regexp.MustCompile(`(?m)^  (lro resume \S+ --rules \S+ --interval 10ms)$`).FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no resume command naming the rules:\n%s", r.stderr)
+	}
+	if out := shell(t, "cd / && "+m[1]); out != final {
+		t.Errorf("the resume command printed %q, want %q", out, final)
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`[{"name":"x","strat":{}}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = runLro(t, nil, nil, "-X", "POST", "http://127.0.0.1:9/v2/jobs", "--rules", bad)
+	r.wantCode(t, exitUsage)
+	if !strings.Contains(r.stderr, "lro: --rules "+bad+": ") {
+		t.Errorf("a bad rule file: stderr = %q", r.stderr)
 	}
 }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
+
 	"github.com/lrohttp/lro"
 	"github.com/lrohttp/lro/strategies"
 	"github.com/lrohttp/lro/strategies/asyncreply"
 	"github.com/lrohttp/lro/strategies/google"
 	"github.com/lrohttp/lro/strategies/graph"
 	"github.com/lrohttp/lro/strategies/repeatget"
+	"github.com/lrohttp/lro/strategies/rules"
 )
 
 // protocol is an opt-in protocol of the library that --protocol NAME adds.
@@ -42,13 +46,41 @@ func onHost(h string, s strategies.Strategy) []strategies.Strategy {
 	return []strategies.Strategy{strategies.OnHosts(s, hosts(h)...)}
 }
 
-// chain returns the strategy chain for the --protocol flags and the
-// request's host, or nil (the library's default) when there are none.
+// loadRules loads the --rules files into c.ruleChain, as usage errors,
+// making their paths absolute so that the printed resume command works
+// from any directory.
+func (c *config) loadRules() error {
+	c.ruleChain = nil
+	names := map[string]bool{}
+	for i, f := range c.rules {
+		if abs, err := filepath.Abs(f); err == nil {
+			c.rules[i] = abs
+		}
+		rs, err := rules.Load(c.rules[i])
+		if err != nil {
+			return usagef("--rules %s: %v", f, err)
+		}
+		for _, s := range rs {
+			if names[s.Name()] {
+				return usagef("--rules: two rules named %q (a file given twice?)", strings.TrimPrefix(s.Name(), "rule:"))
+			}
+			names[s.Name()] = true
+		}
+		c.ruleChain = append(c.ruleChain, rs...)
+	}
+	return nil
+}
+
+// chain returns the strategy chain for the --protocol and --rules flags and
+// the request's host, or nil (the library's default) when there are none.
+// Rules come first, in the files' order: each applies only where it says
+// (its start.hosts), whatever the request's host.
 func (c *config) chain(host string) []strategies.Strategy {
-	if len(c.protos) == 0 {
+	if len(c.protos) == 0 && len(c.ruleChain) == 0 {
 		return nil
 	}
-	var before, after []strategies.Strategy
+	before := append([]strategies.Strategy(nil), c.ruleChain...)
+	var after []strategies.Strategy
 	seen := map[string]bool{}
 	for _, name := range c.protos {
 		if seen[name] {

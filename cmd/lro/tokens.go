@@ -121,6 +121,9 @@ func (s *session) resumeCommand(tok string) string {
 	for _, p := range c.protos {
 		args = append(args, "--protocol", p)
 	}
+	for _, f := range c.rules {
+		args = append(args, "--rules", f)
+	}
 	hdr := c.header()
 	var dropped []string
 	creds := s.tok != nil
