@@ -65,8 +65,10 @@
 // WithPollTimeout bounds one poll (sending it and reading its body; the
 // final GET only until its headers), and a poll that times out is retried
 // like any transient failure. WithMaxWait and the request's context
-// deadline bound the whole operation; the errors they end it with carry the
-// resume token (TokenFromError), so the operation can be finished later.
+// deadline bound the whole operation. lro notices either itself and returns
+// its own typed error, which http.Client passes on inside a *url.Error, so
+// the resume token survives (TokenFromError) and the operation can be
+// finished later.
 //
 // http.Client.Timeout bounds the whole client.Do, so with lro it bounds the
 // whole operation, and when it fires net/http usually replaces lro's error

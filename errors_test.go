@@ -80,8 +80,9 @@ func TestErrorMessages(t *testing.T) {
 		{
 			name: "invalid JSON shows the body's start", method: http.MethodPut,
 			initial: tkAnswer(201, `{}`, "Operation-Location", ops), poll: ops,
-			polls: tkAnswer(200, `<html><body>Bad Gateway</body></html>`),
-			want:  `^lro: .*https://svc\.test/ops/1.*: status body is not valid JSON: invalid character '<' looking for beginning of value; the body starts "<html><body>Bad Gateway</body></html>"$`,
+			polls:    tkAnswer(200, `<html><body>Bad Gateway</body></html>`),
+			want:     `^lro: .*https://svc\.test/ops/1.*: status body is not valid JSON: invalid character '<' looking for beginning of value; the body starts "<html><body>Bad Gateway</body></html>"$`,
+			wantURLs: []string{ops},
 		},
 		{
 			name: "connection errors past the retries", method: http.MethodPut,

@@ -203,12 +203,15 @@ func relFaultCases() []relFaultCase {
 			opts: []lro.Option{lro.WithNotFoundGrace(50 * time.Millisecond)},
 			want: relOutcome{errType: "response", errCode: 404}, maxTime: 3 * time.Second},
 		{name: "404 grace ending in success", method: put,
-			sc:   lrotest.Scenario{Polls: 1, Faults: []lrotest.Fault{{Status: 404, Count: 3}}},
-			opts: []lro.Option{lro.WithNotFoundGrace(5 * time.Second)},
+			sc: lrotest.Scenario{Polls: 1, Faults: []lrotest.Fault{{Status: 404, Count: 3}}},
+			// A grace far above the few polls the 404s last: under a loaded
+			// -race soak (256 in flight) three polls have taken over 5 s. It
+			// costs nothing when polls are fast: the 404s end first.
+			opts: []lro.Option{lro.WithNotFoundGrace(25 * time.Second)},
 			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
 		{name: "404 grace ending in failure", method: put,
 			sc:   lrotest.Scenario{Polls: 1, Terminal: "Failed", Faults: []lrotest.Fault{{Status: 404, Count: 2}}},
-			opts: []lro.Option{lro.WithNotFoundGrace(5 * time.Second)},
+			opts: []lro.Option{lro.WithNotFoundGrace(25 * time.Second)},
 			want: relOutcome{errType: "operation"}, maxTime: 3 * time.Second},
 		{name: "never finishes", method: put, sc: lrotest.Scenario{Polls: -1},
 			opts: []lro.Option{lro.WithMaxWait(150 * time.Millisecond)},

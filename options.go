@@ -147,10 +147,10 @@ func WithStrategies(s ...strategies.Strategy) Option {
 // final GET is transient and is tried again. nil (the default) means
 // DefaultRetryPolicy. The initial request is never sent again.
 func WithRetryPolicy(p retryablehttp.CheckRetry) Option {
+	if p == nil {
+		p = DefaultRetryPolicy
+	}
 	return optionFunc(func(c *config) {
-		if p == nil {
-			p = DefaultRetryPolicy
-		}
 		c.checkRetry = p
 	})
 }
@@ -162,10 +162,10 @@ func WithRetryPolicy(p retryablehttp.CheckRetry) Option {
 // huge values capped); zero bounds mean DefaultRetryWaitMin and
 // DefaultRetryWaitMax. The result is capped by WithMaxDelay.
 func WithBackoff(b retryablehttp.Backoff, minWait, maxWait time.Duration) Option {
+	if b == nil {
+		b = defaultBackoff
+	}
 	return optionFunc(func(c *config) {
-		if b == nil {
-			b = defaultBackoff
-		}
 		c.backoff = b
 		c.retryWaitMin = positiveOr(minWait, DefaultRetryWaitMin)
 		c.retryWaitMax = positiveOr(maxWait, DefaultRetryWaitMax)
@@ -176,10 +176,10 @@ func WithBackoff(b retryablehttp.Backoff, minWait, maxWait time.Duration) Option
 // retried before the operation ends with an error. Negative means
 // DefaultMaxRetries; zero means no retry.
 func WithMaxRetries(n int) Option {
+	if n < 0 {
+		n = DefaultMaxRetries
+	}
 	return optionFunc(func(c *config) {
-		if n < 0 {
-			n = DefaultMaxRetries
-		}
 		c.maxRetries = n
 	})
 }
@@ -188,10 +188,10 @@ func WithMaxRetries(n int) Option {
 // body is an error. Zero or less means DefaultMaxStatusBody. The final GET's
 // body is streamed and never capped.
 func WithMaxStatusBody(n int64) Option {
+	if n <= 0 {
+		n = DefaultMaxStatusBody
+	}
 	return optionFunc(func(c *config) {
-		if n <= 0 {
-			n = DefaultMaxStatusBody
-		}
 		c.maxStatusBody = n
 	})
 }
@@ -219,10 +219,10 @@ func WithMaxWait(d time.Duration) Option {
 // when a long Retry-After put it past the grace. Zero turns it off;
 // negative means DefaultNotFoundGrace.
 func WithNotFoundGrace(d time.Duration) Option {
+	if d < 0 {
+		d = DefaultNotFoundGrace
+	}
 	return optionFunc(func(c *config) {
-		if d < 0 {
-			d = DefaultNotFoundGrace
-		}
 		c.notFoundGrace = d
 	})
 }

@@ -86,6 +86,16 @@ func TestOutputFlags(t *testing.T) {
 			t.Errorf("stdout = %q, stderr = %q; want the body and nothing", r.stdout, r.stderr)
 		}
 	})
+	t.Run("--max-delay", func(t *testing.T) {
+		t.Parallel()
+		// The service asks for 30 s between polls; --max-delay caps it.
+		u := srv.Start(lrotest.Scenario{Polls: 2, RetryAfter: 30 * time.Second})
+		r := runLro(t, nil, nil, "-v", "-X", "PUT", u, "--max-delay", "50ms")
+		r.wantCode(t, exitOK)
+		if n := strings.Count(r.stderr, "* waiting 50ms (retry-after)\n"); n != 3 {
+			t.Errorf("stderr shows %d waits of 50ms, want 3:\n%s", n, r.stderr)
+		}
+	})
 	t.Run("-v", func(t *testing.T) {
 		t.Parallel()
 		u := srv.Start(lrotest.Scenario{Polls: 1, RetryAfter: time.Second})

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -158,7 +159,7 @@ type Status struct {
 // strategies.ErrEmptyBody or strategies.ErrInvalidBody.
 func Parse(body []byte) (Status, error) {
 	var s Status
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return s, strategies.ErrEmptyBody
 	}
 	var raw struct {

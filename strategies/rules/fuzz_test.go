@@ -1,11 +1,13 @@
 package rules_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/lrohttp/lro/strategies"
+	"github.com/lrohttp/lro/strategies/rules"
 )
 
 // FuzzUpdate: any status answer gives a state or an error, never a panic;
@@ -31,6 +33,29 @@ func FuzzUpdate(f *testing.F) {
 		}
 		if op.HasProgress && (op.Progress < 0 || op.Progress > 100) {
 			t.Fatalf("progress %v", op.Progress)
+		}
+	})
+}
+
+// FuzzParse: a rule file of any content parses to valid rules or fails with
+// ErrInvalidRule, never a panic; every rule it accepts makes a strategy.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"name":"a","start":{"statusCodes":[202],"hosts":["*"]},"poll":{"template":"/x/{/id}"},"status":{"field":"s","success":["ok"],"failure":["bad"]}}`))
+	f.Add([]byte(`[{"name":"a","start":{"statusCodes":[200],"hosts":["h"],"paths":["/a/*"]},"poll":{"field":"/l/0"},"status":{"field":"/s","success":["x"],"failure":["y"],"unknown":"failure"},"result":{"from":"field","field":"r"}}]`))
+	f.Add([]byte(`{"name":"a","poll":{"template":"{{}}"}}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := rules.Parse(data)
+		if err != nil {
+			if !errors.Is(err, rules.ErrInvalidRule) {
+				t.Fatalf("Parse: %v does not wrap ErrInvalidRule", err)
+			}
+			return
+		}
+		for _, r := range rs {
+			if _, err := rules.New(r); err != nil {
+				t.Fatalf("Parse accepted %+v, New refuses it: %v", r, err)
+			}
 		}
 	})
 }
