@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -286,19 +285,6 @@ func TestGoogleComputeEndToEnd(t *testing.T) {
 	}
 }
 
-// googleDialer is a base transport that dials every host to the loopback
-// server srv, so that requests to *.googleapis.com (or any name) reach it.
-func googleDialer(t *testing.T, srv *lrotest.GoogleServer) *http.Transport {
-	t.Helper()
-	u, _ := url.Parse(srv.URL())
-	var d net.Dialer
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return d.DialContext(ctx, network, u.Host)
-	}}
-	t.Cleanup(tr.CloseIdleConnections)
-	return tr
-}
-
 // onHost moves a lrotest URL to host, keeping its port and path.
 func onHost(t *testing.T, raw, host string) string {
 	t.Helper()
@@ -330,7 +316,7 @@ func TestGoogleHostScope(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv, _ := newGoogle(t)
-			client := &http.Client{Transport: lro.New(googleDialer(t, srv), lro.WithPollInterval(time.Millisecond))}
+			client := &http.Client{Transport: lro.New(loopbackBase(t, srv.URL(), nil), lro.WithPollInterval(time.Millisecond))}
 			start := srv.Start(tc.sc)
 			req, _ := http.NewRequest(http.MethodPost, onHost(t, start, tc.host), nil)
 			resp, err := client.Do(req)

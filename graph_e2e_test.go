@@ -2,10 +2,7 @@ package lro_test
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,18 +23,8 @@ const graphMonitorHost = "contoso-my.sharepoint.com"
 func vendorTLS(t *testing.T, names ...string) (*lrotest.VendorServer, *http.Transport) {
 	t.Helper()
 	srv := lrotest.NewVendorTLSServer(names...)
-	u, _ := url.Parse(srv.URL())
-	pool := x509.NewCertPool()
-	pool.AddCert(srv.Certificate())
-	var d net.Dialer
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return d.DialContext(ctx, network, u.Host)
-		},
-		TLSClientConfig: &tls.Config{RootCAs: pool},
-	}
-	t.Cleanup(func() { tr.CloseIdleConnections(); srv.Close() })
-	return srv, tr
+	t.Cleanup(srv.Close)
+	return srv, loopbackBase(t, srv.URL(), srv.Certificate())
 }
 
 // onTLSHost moves a lrotest URL to https://host (port 443), keeping its path.
