@@ -4,7 +4,7 @@
 // nothing itself: each strategy owns its applicability (see
 // strategies.Strategy), and the default chain's order is written once, in
 // lro.DefaultStrategies. Nothing here does I/O or allocates, except
-// StartsByBody and InitialState, which parse JSON.
+// StartsByBody, which parses JSON.
 package detect
 
 import (
@@ -92,19 +92,4 @@ func StartsByBody(body []byte) bool {
 	}
 	f, err := strategies.ParseFields(body)
 	return err == nil && f.HasProvisioningState && !strategies.ParseStatus(f.ProvisioningState).Terminal()
-}
-
-// InitialState reads the state an Azure initial response's body declares:
-// its "status", else its properties.provisioningState (see
-// strategies.Fields.State). ok is false when the body declares neither (or
-// is not JSON); the operation is then in progress.
-func InitialState(body []byte) (st strategies.Status, service string, ok bool) {
-	if len(body) == 0 {
-		return "", "", false
-	}
-	f, err := strategies.ParseFields(body)
-	if err != nil {
-		return "", "", false
-	}
-	return f.State()
 }

@@ -3,8 +3,6 @@ package detect
 import (
 	"net/http"
 	"testing"
-
-	"github.com/lrohttp/lro/strategies"
 )
 
 func TestHelpers(t *testing.T) {
@@ -68,33 +66,6 @@ func TestStartsByBody(t *testing.T) {
 	for _, tc := range tests {
 		if got := StartsByBody([]byte(tc.body)); got != tc.want {
 			t.Errorf("StartsByBody(%s) = %v, want %v", tc.body, got, tc.want)
-		}
-	}
-}
-
-func TestInitialState(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		body    string
-		st      strategies.Status
-		service string
-		ok      bool
-	}{
-		{`{"status":"Succeeded"}`, strategies.Succeeded, "Succeeded", true},
-		{`{"status":"failed"}`, strategies.Failed, "failed", true},
-		{`{"status":"Cancelled"}`, strategies.Canceled, "Cancelled", true},
-		{`{"status":"Running"}`, strategies.InProgress, "Running", true},
-		{`{"properties":{"provisioningState":"Succeeded"}}`, strategies.Succeeded, "Succeeded", true},
-		{`{"status":"Running","properties":{"provisioningState":"Succeeded"}}`, strategies.InProgress, "Running", true},
-		{`{"status":5,"properties":{"provisioningState":"Canceled"}}`, strategies.Canceled, "Canceled", true},
-		{`{"id":"x"}`, "", "", false},
-		{`not json`, "", "", false},
-		{``, "", "", false},
-	}
-	for _, tc := range tests {
-		st, svc, ok := InitialState([]byte(tc.body))
-		if st != tc.st || svc != tc.service || ok != tc.ok {
-			t.Errorf("InitialState(%s) = %q, %q, %v; want %q, %q, %v", tc.body, st, svc, ok, tc.st, tc.service, tc.ok)
 		}
 	}
 }

@@ -40,6 +40,37 @@ func TestParseFields(t *testing.T) {
 	}
 }
 
+// TestFieldsState: "status" wins over properties.provisioningState, a
+// non-string one is absent, and a body with neither declares no state.
+func TestFieldsState(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body    string
+		st      Status
+		service string
+		ok      bool
+	}{
+		{`{"status":"Succeeded"}`, Succeeded, "Succeeded", true},
+		{`{"status":"failed"}`, Failed, "failed", true},
+		{`{"status":"Cancelled"}`, Canceled, "Cancelled", true},
+		{`{"status":"Running"}`, InProgress, "Running", true},
+		{`{"properties":{"provisioningState":"Succeeded"}}`, Succeeded, "Succeeded", true},
+		{`{"status":"Running","properties":{"provisioningState":"Succeeded"}}`, InProgress, "Running", true},
+		{`{"status":5,"properties":{"provisioningState":"Canceled"}}`, Canceled, "Canceled", true},
+		{`{"id":"x"}`, "", "", false},
+	}
+	for _, tc := range tests {
+		f, err := ParseFields([]byte(tc.body))
+		if err != nil {
+			t.Fatalf("ParseFields(%s): %v", tc.body, err)
+		}
+		st, svc, ok := f.State()
+		if st != tc.st || svc != tc.service || ok != tc.ok {
+			t.Errorf("State of %s = %q, %q, %v; want %q, %q, %v", tc.body, st, svc, ok, tc.st, tc.service, tc.ok)
+		}
+	}
+}
+
 func TestParseStatusBody(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
