@@ -47,7 +47,7 @@ func ResumeToken(resp *http.Response) (string, error) {
 		}
 		return "", ErrNotOperation
 	}
-	return encodeToken(op)
+	return encodeToken(op, tokenState{})
 }
 
 // errPolledAlready is ResumeToken's answer for a final response lro
@@ -79,7 +79,7 @@ func markUnpolled(cfg *config, req *http.Request) *http.Request {
 
 // resumeRun decodes token into a run under ctx.
 func (t *Transport) resumeRun(ctx context.Context, token string) (*run, error) {
-	op, err := decodeToken(token)
+	op, st, err := decodeToken(token)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,15 @@ func (t *Transport) resumeRun(ctx context.Context, token string) (*run, error) {
 		return nil, fmt.Errorf("%w: strategy %q is not in the transport's chain", ErrInvalidToken, op.Strategy)
 	}
 	u, _ := url.Parse(op.URL) // validated by decodeToken
-	return newRun(t.base, cfg, ctx, nil, origin{url: u}, s, op), nil
+	r := newRun(t.base, cfg, ctx, nil, origin{url: u}, s, op)
+	// The not-found grace goes on from where the token left it; r.start
+	// (max-wait, elapsed) counts from this call. A grace that began in the
+	// future by this clock began now.
+	r.visible, r.notFoundSince = st.visible, st.notFoundSince
+	if r.notFoundSince.After(r.start) {
+		r.notFoundSince = r.start
+	}
+	return r, nil
 }
 
 // Resume completes the operation a token describes, by the same rules as
