@@ -15,7 +15,9 @@ import (
 // (as http.Client sets it). ResumeToken reads at most 64 KiB of the body and
 // puts them back, so resp stays readable. The token is opaque, versioned
 // text (base64url of JSON) holding the method, URLs, strategy,
-// final-state-via and status: no header, cookie or credential.
+// final-state-via, status and the strategy's Data, and, in tokens made
+// after a poll, the not-found grace's state (whether the operation has
+// been visible, and when its 404s began): no header, cookie or credential.
 //
 // The strategies asked are those of the Transport that returned resp under
 // WithoutPolling, with the request's own options (WithOptions): the
@@ -107,7 +109,10 @@ func (t *Transport) resumeRun(ctx context.Context, token string) (*run, error) {
 // RoundTrip, and returns its final response. It works from any process and
 // any Transport whose chain has the token's strategy. Polls carry no header
 // of the original request: credentials come from the base transport (an
-// auth layer below lro). The first poll is sent at once.
+// auth layer below lro). The first poll is sent at once. WithMaxWait counts
+// from the call; the not-found grace (WithNotFoundGrace) goes on from the
+// token: from when its 404s began, and over once the operation has been
+// visible.
 func (t *Transport) Resume(ctx context.Context, token string) (resp *http.Response, err error) {
 	r, err := t.resumeRun(ctx, token)
 	if err != nil {
@@ -142,7 +147,10 @@ type PollResult struct {
 // While the operation runs, that request is a poll. Once a poll reports
 // success and the result needs a final GET, Poll returns Status Succeeded
 // with Done false; the next call sends the final GET and returns Done.
-// A failed operation returns Done and an *OperationError.
+// A failed operation returns Done and an *OperationError. The token
+// carries the not-found grace from step to step, so a chain of Poll steps
+// applies it as one RoundTrip does: a monitor that answers 404 for longer
+// than the grace (from the first step's poll) ends with a *ResponseError.
 func (t *Transport) Poll(ctx context.Context, token string) (res PollResult, err error) {
 	r, err := t.resumeRun(ctx, token)
 	if err != nil {
