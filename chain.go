@@ -41,7 +41,9 @@ import (
 // The header strategies apply on any host: their headers are the
 // protocols' own signals. A header that is present but invalid does not stop
 // the chain: the next strategy gets its turn, and the error surfaces only if
-// none applies.
+// none applies. A header naming a forbidden URL (ErrForbiddenURL) is the
+// exception: it ends the chain with that error, since the answer that named
+// it is not to be trusted under another protocol either.
 func DefaultStrategies() []strategies.Strategy {
 	return []strategies.Strategy{
 		monitor.AzureAsyncOperation(),
@@ -62,7 +64,8 @@ const googleHosts = "googleapis.com"
 // Operation owns it. The body is peeked (read and put back) only once a
 // strategy applies, so a response no strategy applies to costs nothing.
 // op is nil when resp passes through; its body then reads as it came. err
-// is the first error a strategy gave when none started an operation.
+// is the first error a strategy gave when none started an operation, or at
+// once the refusal of a forbidden URL (ErrForbiddenURL), which ends the chain.
 // pollURL is op.PollURL parsed (by checkStart), for the run's first poll.
 func (c *config) start(req *http.Request, resp *http.Response) (_ strategies.Strategy, _ *strategies.Operation, peeked []byte, pollURL *url.URL, _ error) {
 	var (
@@ -85,6 +88,13 @@ func (c *config) start(req *http.Request, resp *http.Response) (_ strategies.Str
 		op, err := s.Start(&in.init)
 		if err == nil && op != nil {
 			pollURL, err = c.checkStart(s, &in.init, op)
+		}
+		if errors.Is(err, ErrForbiddenURL) {
+			// A server that names a forbidden URL gets no second chance
+			// through another protocol its answer also fits (a
+			// provisioningState beside a refused monitor, say): the
+			// refusal is the outcome.
+			return nil, nil, nil, nil, err
 		}
 		if err != nil {
 			errs = append(errs, err)

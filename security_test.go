@@ -125,7 +125,7 @@ func TestSecurityForbiddenTargets(t *testing.T) {
 	tests := []struct {
 		name    string
 		origin  string // the initial PUT's URL
-		via     string // "monitor", "resourceLocation" or "redirect"
+		via     string // "monitor", "monitorState" (beside a provisioningState body), "resourceLocation" or "redirect"
 		target  string
 		allowed []string
 		source  string // the header or field the error names; "" means allowed
@@ -145,6 +145,11 @@ func TestSecurityForbiddenTargets(t *testing.T) {
 		{"ULA resourceLocation from public", "https://svc.example.com/r", "resourceLocation", "https://[fd12::7]/r/1", nil, "result URL"},
 		{"loopback redirect from public", "https://svc.example.com/r", "redirect", "https://127.0.0.1/ops/1", nil, "redirect Location"},
 		{"localhost monitor from public", "https://svc.example.com/r", "monitor", "https://localhost/ops/1", nil, "Operation-Location"},
+		// A refused monitor is not silently replaced by another protocol
+		// that the initial body also fits (provisioningState).
+		{"metadata monitor beside provisioningState", "https://svc.example.com/r", "monitorState", "https://169.254.169.254/latest/meta-data", nil, "Operation-Location"},
+		{"private monitor beside provisioningState", "https://svc.example.com/r", "monitorState", "https://10.0.0.7/ops/1", nil, "Operation-Location"},
+		{"private monitor beside provisioningState from private", "http://10.0.0.5/r", "monitorState", "http://10.0.0.7/ops/1", nil, ""},
 		{"private monitor from private", "http://10.0.0.5/r", "monitor", "http://10.0.0.7/ops/1", nil, ""},
 		{"private resourceLocation from private", "http://192.168.1.5/r", "resourceLocation", "http://10.0.0.7/r/1", nil, ""},
 		{"private redirect from private", "http://10.0.0.5/r", "redirect", "http://[fd00::7]/ops/1", nil, ""},
@@ -168,6 +173,9 @@ func TestSecurityForbiddenTargets(t *testing.T) {
 			switch tc.via {
 			case "monitor":
 				m.RegisterResponder("PUT", tc.origin, tkAnswer(201, `{}`, "Operation-Location", tc.target))
+				m.RegisterResponder("GET", tc.target, hit(succeeded))
+			case "monitorState":
+				m.RegisterResponder("PUT", tc.origin, tkAnswer(201, `{"properties":{"provisioningState":"Creating"}}`, "Operation-Location", tc.target))
 				m.RegisterResponder("GET", tc.target, hit(succeeded))
 			case "resourceLocation":
 				m.RegisterResponder("PUT", tc.origin, tkAnswer(201, `{}`, "Operation-Location", base+"/ops/1"))
