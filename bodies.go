@@ -196,7 +196,7 @@ type cancelBody struct {
 func (b *cancelBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && err != io.EOF {
-		tok, _ := encodeToken(b.op)
+		tok, _ := encodeToken(b.op, tokenState{}) // its next step is the final GET, not a poll
 		err = &PollError{URL: b.url, Token: tok, Err: &readError{url: b.url, err: err}}
 	}
 	return n, err

@@ -17,6 +17,9 @@
 // (WithOptions, WithoutPolling); Hooks (WithHooks, SlogHooks) observe an
 // operation; resume tokens (ResumeToken, Transport.Resume, Transport.Poll,
 // Transport.Cancel) let an operation outlive the process that started it.
+// A token holds the operation (method, URLs, strategy, status, the
+// strategy's Data) and the not-found grace's state, so that Resume and a
+// chain of Poll steps go on as one RoundTrip would; never a header.
 //
 // Users extend the chain with their own strategies (WithStrategies): one
 // that reads a status differently, one for a protocol of their own (its

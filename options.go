@@ -31,7 +31,7 @@ const (
 	// DefaultNotFoundGrace is how long, from the initial response, a 404
 	// from the polling URL means "not visible yet" (until the first answer
 	// that is not a 404). A 404 on the first poll always does, however
-	// late it comes.
+	// late it comes. Under Resume and Poll see WithNotFoundGrace.
 	DefaultNotFoundGrace = 10 * time.Second
 )
 
@@ -216,8 +216,14 @@ func WithMaxWait(d time.Duration) Option {
 // polling URL means "not visible yet", as happens with eventually consistent
 // services, rather than failure. Grace ends at the first answer that is not
 // a 404. A 404 on the first poll is taken as "not visible yet" too, even
-// when a long Retry-After put it past the grace. Zero turns it off;
-// negative means DefaultNotFoundGrace.
+// when a long Retry-After put it past the grace. Resume tokens carry the
+// grace's state, so Transport.Poll steps and Resume go on with it: the
+// grace counts from the start of the call that sent the operation's first
+// poll (RoundTrip's initial response, or the Resume or Poll that first
+// polled a token made before any poll), by the wall clock of the process
+// that made the token (one in the future counts from now), and ends for
+// good at the first answer that is not a 404. Zero turns it off; negative
+// means DefaultNotFoundGrace.
 func WithNotFoundGrace(d time.Duration) Option {
 	if d < 0 {
 		d = DefaultNotFoundGrace

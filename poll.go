@@ -27,6 +27,10 @@ type run struct {
 	requests int // sent so far, the initial request included
 	polls    int
 	visible  bool // a poll answered something other than 404
+	// notFoundSince is when the not-found grace began: the start of the
+	// run that took the operation's first answered poll (this one, or the
+	// one that made its token); zero before it.
+	notFoundSince time.Time
 
 	sr    strategies.Response // what Update reads, reused by every poll
 	timer *time.Timer         // the wait between polls, reused
@@ -158,10 +162,14 @@ func (r *run) poll() (*http.Response, []byte, error) {
 		return nil, nil, r.fetchError("poll", resp, body, err)
 	}
 	r.polls++
+	first := r.notFoundSince.IsZero() // the operation's first answered poll
+	if first {
+		r.notFoundSince = r.start
+	}
 	notFound := false
 	switch {
 	case resp.StatusCode == http.StatusNotFound && !r.visible && r.cfg.notFoundGrace > 0 &&
-		(r.polls == 1 || time.Since(r.start) < r.cfg.notFoundGrace):
+		(first || time.Since(r.notFoundSince) < r.cfg.notFoundGrace):
 		notFound = true
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return nil, nil, r.fetchError("poll", resp, body, nil)
@@ -177,7 +185,7 @@ func (r *run) poll() (*http.Response, []byte, error) {
 }
 
 func (r *run) token() string {
-	tok, err := encodeToken(r.op)
+	tok, err := encodeToken(r.op, tokenState{visible: r.visible, notFoundSince: r.notFoundSince})
 	if err != nil {
 		return ""
 	}

@@ -141,11 +141,11 @@ func FuzzTokenRoundTrip(f *testing.F) {
 		if json.Valid(data) && json.Compact(&buf, data) == nil && buf.Len() > 0 {
 			op.Data = buf.Bytes()
 		}
-		tok, err := encodeToken(op)
+		tok, err := encodeToken(op, tokenState{})
 		if err != nil {
 			t.Fatalf("encodeToken: %v", err)
 		}
-		got, err := decodeToken(tok)
+		got, _, err := decodeToken(tok)
 		if verr := validateOperation(op); verr != nil {
 			if err == nil {
 				t.Fatalf("decode accepted an operation validate refuses (%v)", verr)
@@ -180,13 +180,13 @@ func FuzzTokenRoundTrip(f *testing.F) {
 // FuzzTokenReencode: decoding any string neither panics nor accepts more than
 // maxTokenLen; what it accepts re-encodes to a token that decodes the same.
 func FuzzTokenReencode(f *testing.F) {
-	tok, _ := encodeToken(&strategies.Operation{Strategy: "location", Method: "PUT", URL: "https://h/r", PollURL: "https://h/op", Status: strategies.InProgress})
+	tok, _ := encodeToken(&strategies.Operation{Strategy: "location", Method: "PUT", URL: "https://h/r", PollURL: "https://h/op", Status: strategies.InProgress}, tokenState{})
 	f.Add(tok)
 	f.Add(tok[:len(tok)/2])
 	f.Add("")
 	f.Add("eyJ2IjoxfQ")
 	f.Fuzz(func(t *testing.T, tok string) {
-		op, err := decodeToken(tok)
+		op, st, err := decodeToken(tok)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidToken) && !errors.Is(err, strategies.ErrInvalidURL) {
 				t.Fatalf("decodeToken: %v, want ErrInvalidToken", err)
@@ -196,13 +196,13 @@ func FuzzTokenReencode(f *testing.F) {
 		if len(tok) > maxTokenLen {
 			t.Fatalf("accepted a %d-byte token", len(tok))
 		}
-		tok2, err := encodeToken(op)
+		tok2, err := encodeToken(op, st)
 		if err != nil {
 			t.Fatal(err)
 		}
-		op2, err := decodeToken(tok2)
-		if err != nil || !reflect.DeepEqual(op, op2) {
-			t.Fatalf("re-encoded token: %+v %v, want %+v", op2, err, op)
+		op2, st2, err := decodeToken(tok2)
+		if err != nil || !reflect.DeepEqual(op, op2) || !reflect.DeepEqual(st, st2) {
+			t.Fatalf("re-encoded token: %+v %+v %v, want %+v %+v", op2, st2, err, op, st)
 		}
 	})
 }
@@ -285,7 +285,7 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("RoundTrip returned %v and %v", resp, err)
 		case err != nil:
 			if tok, ok := TokenFromError(err); ok {
-				if _, derr := decodeToken(tok); derr != nil {
+				if _, _, derr := decodeToken(tok); derr != nil {
 					t.Fatalf("error %v carries a token that does not decode: %v", err, derr)
 				}
 			}

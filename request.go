@@ -36,6 +36,11 @@ type origin struct {
 	// which gives each request its own header.
 	lastReq   *http.Request
 	lastGuard bool
+
+	// trustedHeader is the header of requests to trusted hosts, built
+	// once per operation (newRequest) and shared by them, without a
+	// cookie jar.
+	trustedHeader http.Header
 }
 
 // skipHeader reports whether a header of the original request stays off
@@ -101,6 +106,15 @@ func isDomainOrSubdomain(sub, parent string) bool {
 // would map some non-ASCII letters to ASCII ones (the Kelvin sign to k),
 // making two hosts DNS tells apart look the same.
 func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
+			return asciiLowerMap(s)
+		}
+	}
+	return s // already lower-case ASCII: most hosts, on every request
+}
+
+func asciiLowerMap(s string) string {
 	return strings.Map(func(r rune) rune {
 		if 'A' <= r && r <= 'Z' {
 			return r + ('a' - 'A')
@@ -129,7 +143,8 @@ func (c *config) checkURL(o *origin, u *url.URL, source string) error {
 // sent its own): no body, the original headers minus body, conditional and
 // idempotency ones, and only the safe ones (foreignHeader) when u's host is
 // not trusted; the original api-version when u is on the original host and
-// lacks one; and the jar's cookies.
+// lacks one; and the jar's cookies. Without a jar, the requests of an
+// operation to trusted hosts share one header map (o.trustedHeader).
 func (c *config) newRequest(o *origin, method string, u *url.URL) *http.Request {
 	sameHost := strings.EqualFold(u.Host, o.url.Host)
 	if sameHost && o.url.RawQuery != "" && !hasQueryKey(u.RawQuery, "api-version") {
@@ -146,10 +161,16 @@ func (c *config) newRequest(o *origin, method string, u *url.URL) *http.Request 
 		}
 	}
 	trusted := c.trusted(o, u)
-	h := make(http.Header, len(o.header))
-	for k, v := range o.header {
-		if !skipHeader(k) && (trusted || c.foreignHeader(k)) {
-			h[k] = v
+	h := o.trustedHeader
+	if !trusted || h == nil || c.jar != nil {
+		h = make(http.Header, len(o.header))
+		for k, v := range o.header {
+			if !skipHeader(k) && (trusted || c.foreignHeader(k)) {
+				h[k] = v
+			}
+		}
+		if trusted && c.jar == nil {
+			o.trustedHeader = h
 		}
 	}
 	req := &http.Request{

@@ -15,7 +15,9 @@ import (
 // (as http.Client sets it). ResumeToken reads at most 64 KiB of the body and
 // puts them back, so resp stays readable. The token is opaque, versioned
 // text (base64url of JSON) holding the method, URLs, strategy,
-// final-state-via and status: no header, cookie or credential.
+// final-state-via, status and the strategy's Data, and, in tokens made
+// after a poll, the not-found grace's state (whether the operation has
+// been visible, and when its 404s began): no header, cookie or credential.
 //
 // The strategies asked are those of the Transport that returned resp under
 // WithoutPolling, with the request's own options (WithOptions): the
@@ -47,7 +49,7 @@ func ResumeToken(resp *http.Response) (string, error) {
 		}
 		return "", ErrNotOperation
 	}
-	return encodeToken(op)
+	return encodeToken(op, tokenState{})
 }
 
 // errPolledAlready is ResumeToken's answer for a final response lro
@@ -79,7 +81,7 @@ func markUnpolled(cfg *config, req *http.Request) *http.Request {
 
 // resumeRun decodes token into a run under ctx.
 func (t *Transport) resumeRun(ctx context.Context, token string) (*run, error) {
-	op, err := decodeToken(token)
+	op, st, err := decodeToken(token)
 	if err != nil {
 		return nil, err
 	}
@@ -92,14 +94,25 @@ func (t *Transport) resumeRun(ctx context.Context, token string) (*run, error) {
 		return nil, fmt.Errorf("%w: strategy %q is not in the transport's chain", ErrInvalidToken, op.Strategy)
 	}
 	u, _ := url.Parse(op.URL) // validated by decodeToken
-	return newRun(t.base, cfg, ctx, nil, origin{url: u}, s, op), nil
+	r := newRun(t.base, cfg, ctx, nil, origin{url: u}, s, op)
+	// The not-found grace goes on from where the token left it; r.start
+	// (max-wait, elapsed) counts from this call. A grace that began in the
+	// future by this clock began now.
+	r.visible, r.notFoundSince = st.visible, st.notFoundSince
+	if r.notFoundSince.After(r.start) {
+		r.notFoundSince = r.start
+	}
+	return r, nil
 }
 
 // Resume completes the operation a token describes, by the same rules as
 // RoundTrip, and returns its final response. It works from any process and
 // any Transport whose chain has the token's strategy. Polls carry no header
 // of the original request: credentials come from the base transport (an
-// auth layer below lro). The first poll is sent at once.
+// auth layer below lro). The first poll is sent at once. WithMaxWait counts
+// from the call; the not-found grace (WithNotFoundGrace) goes on from the
+// token: from when its 404s began, and over once the operation has been
+// visible.
 func (t *Transport) Resume(ctx context.Context, token string) (resp *http.Response, err error) {
 	r, err := t.resumeRun(ctx, token)
 	if err != nil {
@@ -134,7 +147,10 @@ type PollResult struct {
 // While the operation runs, that request is a poll. Once a poll reports
 // success and the result needs a final GET, Poll returns Status Succeeded
 // with Done false; the next call sends the final GET and returns Done.
-// A failed operation returns Done and an *OperationError.
+// A failed operation returns Done and an *OperationError. The token
+// carries the not-found grace from step to step, so a chain of Poll steps
+// applies it as one RoundTrip does: a monitor that answers 404 for longer
+// than the grace (from the first step's poll) ends with a *ResponseError.
 func (t *Transport) Poll(ctx context.Context, token string) (res PollResult, err error) {
 	r, err := t.resumeRun(ctx, token)
 	if err != nil {

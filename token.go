@@ -7,11 +7,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/lrohttp/lro/strategies"
 )
 
 // tokenVersion is the version of the resume token format.
+//
+// Version 1 gained the not-found grace's state (tokenOp's visible and
+// notFoundSince) without a new version: the fields are optional and live
+// inside op, so the checksum, taken over op's bytes as before, covers them;
+// a token without them is byte for byte a token of before, and decodes as
+// one made before any poll (the grace starts afresh, as it always did); and
+// an older lro, which ignores fields it does not know, still reads a newer
+// token (applying the grace as it did). A change that an older reader must
+// not misread takes a new version.
 const tokenVersion = 1
 
 // maxTokenLen bounds the tokens decodeToken accepts. An operation holds up
@@ -19,17 +29,46 @@ const tokenVersion = 1
 // byte into six and base64 adds a third, so 1 MiB holds the largest.
 const maxTokenLen = 1 << 20
 
-// tokenData is the JSON inside a token. Sum is a checksum of Op's JSON, so
-// a token damaged in storage or edited by hand is refused; it is not a
-// signature.
+// tokenData is the JSON inside a token. Op is a tokenOp; Sum is a checksum
+// of Op's JSON, so a token damaged in storage or edited by hand is refused;
+// it is not a signature.
 type tokenData struct {
 	V   int             `json:"v"`
 	Op  json.RawMessage `json:"op"`
 	Sum string          `json:"sum"`
 }
 
-func encodeToken(op *strategies.Operation) (string, error) {
-	opJSON, err := json.Marshal(op)
+// tokenOp is the operation as a token holds it: the strategy's Operation,
+// and the run's own state that outlives it, the not-found grace's
+// (WithNotFoundGrace), so that a chain of Poll steps, or a Resume, applies
+// the grace as one RoundTrip does. Its JSON names must not be ones
+// strategies.Operation uses.
+type tokenOp struct {
+	*strategies.Operation
+	// Visible records that a poll answered something other than 404:
+	// a 404 from then on is a failure.
+	Visible bool `json:"visible,omitempty"`
+	// NotFoundSince is when the not-found period began, in Unix
+	// milliseconds (a wall clock, as it may be read by another process):
+	// the start of the run (RoundTrip, Resume or Poll) that took the
+	// operation's first poll, when that and every poll since answered 404.
+	// Zero when no poll has been answered, or when Visible.
+	NotFoundSince int64 `json:"notFoundSince,omitempty"`
+}
+
+// tokenState is the state of a run that a token carries besides its
+// operation (see tokenOp). Its zero value is a token's before any poll.
+type tokenState struct {
+	visible       bool
+	notFoundSince time.Time // zero when visible or before the first answered poll
+}
+
+func encodeToken(op *strategies.Operation, st tokenState) (string, error) {
+	to := tokenOp{Operation: op, Visible: st.visible}
+	if !st.visible && !st.notFoundSince.IsZero() {
+		to.NotFoundSince = max(st.notFoundSince.UnixMilli(), 1)
+	}
+	opJSON, err := json.Marshal(to)
 	if err != nil {
 		return "", fmt.Errorf("lro: encoding resume token: %w", err)
 	}
@@ -41,33 +80,51 @@ func encodeToken(op *strategies.Operation) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-func decodeToken(tok string) (*strategies.Operation, error) {
+// decodeToken checks a token and returns its operation and the run's state
+// it carries. A notFoundSince in the future (another process's clock
+// ahead of this one's) is for resumeRun to bound.
+func decodeToken(tok string) (*strategies.Operation, tokenState, error) {
+	op, st, err := decodeTokenData(tok)
+	if err != nil {
+		return nil, tokenState{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	return op, st, nil
+}
+
+func decodeTokenData(tok string) (*strategies.Operation, tokenState, error) {
 	if len(tok) > maxTokenLen {
-		return nil, fmt.Errorf("%w: longer than %d bytes", ErrInvalidToken, maxTokenLen)
+		return nil, tokenState{}, fmt.Errorf("longer than %d bytes", maxTokenLen)
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not base64url: %w", ErrInvalidToken, err)
+		return nil, tokenState{}, fmt.Errorf("not base64url: %w", err)
 	}
 	var td tokenData
 	if err := json.Unmarshal(b, &td); err != nil {
-		return nil, fmt.Errorf("%w: not JSON: %w", ErrInvalidToken, err)
+		return nil, tokenState{}, fmt.Errorf("not JSON: %w", err)
 	}
 	if td.V != tokenVersion {
-		return nil, fmt.Errorf("%w: unsupported version %d (this lro reads version %d)", ErrInvalidToken, td.V, tokenVersion)
+		return nil, tokenState{}, fmt.Errorf("unsupported version %d (this lro reads version %d)", td.V, tokenVersion)
 	}
 	sum := sha256.Sum256(td.Op)
 	if td.Sum != hex.EncodeToString(sum[:8]) {
-		return nil, fmt.Errorf("%w: checksum mismatch (damaged or edited)", ErrInvalidToken)
+		return nil, tokenState{}, errors.New("checksum mismatch (damaged or edited)")
 	}
-	var op strategies.Operation
-	if err := json.Unmarshal(td.Op, &op); err != nil {
-		return nil, fmt.Errorf("%w: bad operation: %w", ErrInvalidToken, err)
+	to := tokenOp{Operation: new(strategies.Operation)}
+	if err := json.Unmarshal(td.Op, &to); err != nil {
+		return nil, tokenState{}, fmt.Errorf("bad operation: %w", err)
 	}
-	if err := validateOperation(&op); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	if err := validateOperation(to.Operation); err != nil {
+		return nil, tokenState{}, err
 	}
-	return &op, nil
+	st := tokenState{visible: to.Visible}
+	switch {
+	case to.NotFoundSince < 0:
+		return nil, tokenState{}, fmt.Errorf("negative notFoundSince %d", to.NotFoundSince)
+	case to.NotFoundSince > 0 && !to.Visible:
+		st.notFoundSince = time.UnixMilli(to.NotFoundSince)
+	}
+	return to.Operation, st, nil
 }
 
 func validateOperation(op *strategies.Operation) error {

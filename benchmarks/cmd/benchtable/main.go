@@ -155,15 +155,19 @@ func main() {
 	// In flight.
 	if gs := groups("InFlight"); len(gs) > 0 {
 		fmt.Printf("\n**InFlight**: 10,000 operations waiting between polls (median)\n\n")
-		fmt.Println("| impl | heap B per waiting op | goroutines added per op |")
-		fmt.Println("|---|--:|--:|")
+		fmt.Println("| impl | heap B per waiting op | stack B grown per waiting caller | heap + stack | goroutines added per op |")
+		fmt.Println("|---|--:|--:|--:|--:|")
 		for _, impl := range []string{"lro", "azcore", "hand"} {
 			h, ok := med(gs[0], impl, "heap-B/waiting-op")
 			if !ok {
 				continue
 			}
 			g, _ := med(gs[0], impl, "extra-goroutines/waiting-op")
-			fmt.Printf("| %s | %.0f | %.2f |\n", impl, h, g)
+			if st, ok := med(gs[0], impl, "stack-B/waiting-op"); ok {
+				fmt.Printf("| %s | %.0f | %.0f | %.0f | %.2f |\n", impl, h, st, h+st, g)
+			} else {
+				fmt.Printf("| %s | %.0f | – | – | %.2f |\n", impl, h, g)
+			}
 		}
 	}
 
