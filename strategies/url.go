@@ -3,6 +3,7 @@ package strategies
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -71,4 +72,24 @@ func Resolve(base *url.URL, source, ref string) (*url.URL, error) {
 func maxStringLen(u *url.URL) int {
 	n := len(u.Scheme) + len(u.RawQuery) + len(u.Opaque) + 8
 	return n + 3*(len(u.Host)+len(u.Path)+len(u.RawPath)+len(u.Fragment)+len(u.RawFragment))
+}
+
+// MoveToLocation is the Location protocol's step for a poll answered 202
+// Accepted: the operation is still in progress, and polling moves to the
+// answer's Location header when it names one (resolved against resp.URL).
+// It leaves op unchanged for any other status. The error is Resolve's, for
+// a Location that is not a valid URL.
+func MoveToLocation(op *Operation, resp *Response) error {
+	if resp.StatusCode != http.StatusAccepted {
+		return nil
+	}
+	op.Status = InProgress
+	if v := resp.Header.Get("Location"); v != "" {
+		u, err := Resolve(resp.URL, "Location", v)
+		if err != nil {
+			return err
+		}
+		op.PollURL = u.String()
+	}
+	return nil
 }

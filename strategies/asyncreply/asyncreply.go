@@ -97,15 +97,8 @@ func (*Strategy) Update(op *strategies.Operation, resp *strategies.Response) err
 		op.Status, op.ServiceStatus = strategies.Succeeded, ""
 		return nil
 	}
-	if resp.StatusCode == http.StatusAccepted {
-		op.Status = strategies.InProgress
-		if v := resp.Header.Get("Location"); v != "" {
-			u, err := strategies.Resolve(resp.URL, "Location", v)
-			if err != nil {
-				return err
-			}
-			op.PollURL = u.String()
-		}
+	if err := strategies.MoveToLocation(op, resp); err != nil {
+		return err
 	}
 	b := Parse(resp.Body)
 	if !b.HasStatus {

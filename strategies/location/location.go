@@ -90,15 +90,7 @@ func (Strategy) Update(op *strategies.Operation, resp *strategies.Response) erro
 		return nil
 	}
 	if resp.StatusCode == http.StatusAccepted {
-		op.Status = strategies.InProgress
-		if v := resp.Header.Get("Location"); v != "" {
-			u, err := strategies.Resolve(resp.URL, "Location", v)
-			if err != nil {
-				return err
-			}
-			op.PollURL = u.String()
-		}
-		return nil
+		return strategies.MoveToLocation(op, resp)
 	}
 	op.Status = strategies.Succeeded
 	op.ServiceStatus = ""
