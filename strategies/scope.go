@@ -6,11 +6,13 @@ import (
 )
 
 // OnHosts returns s restricted to requests whose host is one of domains or a
-// subdomain of one (matched without regard to case, port ignored): Applies is
-// false everywhere else, and every other method is s's own. A Canceler stays
-// a Canceler. Use it for a protocol that is detected by its body, which
-// is safe to assume only on its vendor's hosts; the default chain scopes
-// Google's strategies to googleapis.com this way.
+// subdomain of one (HostUnder; the port is ignored): Applies is false
+// everywhere else, and every other method is s's own. A Canceler stays a
+// Canceler. Use it for a protocol that is detected by its body, which is
+// safe to assume only on its vendor's hosts; the default chain scopes
+// Google's strategies to googleapis.com this way. The opt-in strategies
+// (asyncreply, repeatget, rules) take their host patterns in their
+// constructor instead, so that one made without them applies nowhere.
 func OnHosts(s Strategy, domains ...string) Strategy {
 	sc := scoped{Strategy: s, domains: append([]string(nil), domains...)}
 	if c, ok := s.(Canceler); ok {
