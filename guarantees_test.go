@@ -34,6 +34,10 @@ func relServer(t testing.TB) *lrotest.Server {
 	return s
 }
 
+// relMaxWait is relFast's WithMaxWait: the longest any call of the fault
+// cases may run, whatever the load.
+const relMaxWait = 30 * time.Second
+
 // relFast are options that keep loopback tests fast: waits of milliseconds
 // whatever the server asks, and quick retries.
 func relFast(extra ...lro.Option) []lro.Option {
@@ -45,7 +49,7 @@ func relFast(extra ...lro.Option) []lro.Option {
 		// soak (256 in flight, -race, 2 cores shared with other packages)
 		// a healthy loopback poll has been seen to take over 2 s.
 		lro.WithPollTimeout(10 * time.Second),
-		lro.WithMaxWait(30 * time.Second),
+		lro.WithMaxWait(relMaxWait),
 	}, extra...)
 }
 
@@ -204,14 +208,18 @@ func relFaultCases() []relFaultCase {
 			want: relOutcome{errType: "response", errCode: 404}, maxTime: 3 * time.Second},
 		{name: "404 grace ending in success", method: put,
 			sc: lrotest.Scenario{Polls: 1, Faults: []lrotest.Fault{{Status: 404, Count: 3}}},
-			// A grace far above the few polls the 404s last: under a loaded
-			// -race soak (256 in flight) three polls have taken over 5 s. It
-			// costs nothing when polls are fast: the 404s end first.
-			opts: []lro.Option{lro.WithNotFoundGrace(25 * time.Second)},
+			// The grace is wall time, and under a loaded -race soak (256 in
+			// flight) three polls have taken over 14 s. Both the grace and
+			// WithMaxWait count from the initial response, so a grace of
+			// twice relMaxWait cannot run out before the call's own limit
+			// ends it (a poll sent just before that limit still answers
+			// within the grace), however slow the polls: the 404s always
+			// end first. The grace's end is "404 forever"'s case.
+			opts: []lro.Option{lro.WithNotFoundGrace(2 * relMaxWait)},
 			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
 		{name: "404 grace ending in failure", method: put,
 			sc:   lrotest.Scenario{Polls: 1, Terminal: "Failed", Faults: []lrotest.Fault{{Status: 404, Count: 2}}},
-			opts: []lro.Option{lro.WithNotFoundGrace(25 * time.Second)},
+			opts: []lro.Option{lro.WithNotFoundGrace(2 * relMaxWait)}, // as above
 			want: relOutcome{errType: "operation"}, maxTime: 3 * time.Second},
 		{name: "never finishes", method: put, sc: lrotest.Scenario{Polls: -1},
 			opts: []lro.Option{lro.WithMaxWait(150 * time.Millisecond)},
