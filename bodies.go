@@ -53,8 +53,10 @@ func readInto(buf []byte, r io.Reader, size int64, limit int) (_ []byte, complet
 // replayBody gives back bytes already read from a body, then the rest of it.
 // Closing it closes the original body.
 type replayBody struct {
-	buf  []byte
-	err  error // what reading the original body failed with, after buf
+	buf []byte
+	// err is what reading the original body gave after buf: an error, or
+	// io.EOF when it was read to its end (drain then has nothing to read).
+	err  error
 	rest io.ReadCloser
 }
 
@@ -136,6 +138,7 @@ func peekBody(resp *http.Response) ([]byte, *initial) {
 	if !complete {
 		return nil, in
 	}
+	rb.err = io.EOF // as the original body said; it is not read again
 	return buf, in
 }
 
@@ -158,12 +161,17 @@ func readStatusBody(buf []byte, body io.ReadCloser, size int64, limit int64) ([]
 	return buf, nil
 }
 
-// drain discards a bounded part of a body and closes it.
+// drain discards a bounded part of a body and closes it. A body known to be
+// over (http.NoBody, a peeked body read to its end) is only closed: most
+// initial responses of an operation, whose drain would otherwise allocate
+// io.CopyN's reader.
 func drain(body io.ReadCloser) {
 	if body == nil {
 		return
 	}
-	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	if rb, ok := body.(*replayBody); !(ok && rb.err == io.EOF) && body != http.NoBody {
+		_, _ = io.CopyN(io.Discard, body, drainLimit)
+	}
 	_ = body.Close()
 }
 

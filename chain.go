@@ -144,11 +144,12 @@ func maxURLLen(u *url.URL) int {
 // would refuse counts as invalid there, where the chain can still try the
 // next strategy, rather than at the first poll. An invalid Location beside
 // a valid polling URL is dropped, as monitor strategies drop one that does
-// not parse. It returns op.PollURL parsed, or nil when it does not parse
-// (the first poll then says so).
+// not parse. It returns op.PollURL parsed (by the strategy, when it set it
+// with SetPollURL), or nil when it does not parse (the first poll then says
+// so).
 func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op *strategies.Operation) (pollURL *url.URL, _ error) {
 	o := origin{url: init.URL}
-	if u, err := url.Parse(op.PollURL); err == nil {
+	if u, err := parsedPollURL(op); err == nil {
 		source := "polling URL"
 		if h, ok := s.(interface{ Header() string }); ok { // monitor, location
 			source = h.Header()
@@ -164,6 +165,15 @@ func (c *config) checkStart(s strategies.Strategy, init *strategies.Initial, op 
 		}
 	}
 	return pollURL, nil
+}
+
+// parsedPollURL returns op.PollURL parsed: as the strategy parsed it
+// (Operation.ParsedPollURL), else by url.Parse.
+func parsedPollURL(op *strategies.Operation) (*url.URL, error) {
+	if u := op.ParsedPollURL(); u != nil {
+		return u, nil
+	}
+	return url.Parse(op.PollURL)
 }
 
 func lookupStrategy(chain []strategies.Strategy, name string) strategies.Strategy {

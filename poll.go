@@ -157,6 +157,13 @@ func (r *run) act(next action, target string, last *http.Response, body []byte) 
 // poll GETs the polling URL once (retrying transient failures) and hands the
 // answer to the strategy.
 func (r *run) poll() (*http.Response, []byte, error) {
+	if r.op.PollURL != r.o.lastTarget {
+		// A new polling URL the strategy parsed (SetPollURL) is not
+		// parsed again.
+		if u := r.op.ParsedPollURL(); u != nil {
+			r.o.lastTarget, r.o.lastURL, r.o.lastReq = r.op.PollURL, u, nil
+		}
+	}
 	resp, body, err := r.fetch(r.op.PollURL, "polling URL", true)
 	if err != nil {
 		return nil, nil, r.fetchError("poll", resp, body, err)

@@ -42,7 +42,7 @@ func FuzzRetryAfter(f *testing.F) {
 		md := time.Duration(maxDelay)
 		h := http.Header{relRetryHeaders[int(which)%len(relRetryHeaders)]: {v}}
 		now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		d, ok := retryAfter(h, now, md)
+		d, ok := retryAfter(h, func() time.Time { return now }, md)
 		if ok && (d <= 0 || d > md) {
 			t.Fatalf("retryAfter(%v) = %v, want in (0, %v]", h, d, md)
 		}

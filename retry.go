@@ -37,8 +37,9 @@ const (
 // seconds or an HTTP-date), else retry-after-ms, else x-ms-retry-after-ms.
 // Junk, zero, negative values and dates not in the future are ignored; a
 // delay over maxDelay is cut to maxDelay. ok is false when no header gives a
-// usable delay.
-func retryAfter(h http.Header, now time.Time, maxDelay time.Duration) (d time.Duration, ok bool) {
+// usable delay. now is called only for an HTTP-date: most responses have no
+// Retry-After, and reading the clock is not free.
+func retryAfter(h http.Header, now func() time.Time, maxDelay time.Duration) (d time.Duration, ok bool) {
 	if v := h["Retry-After"]; len(v) > 0 {
 		if d, ok = parseRetryAfter(v[0], now); ok {
 			return min(d, maxDelay), true
@@ -65,7 +66,7 @@ func retryAfter(h http.Header, now time.Time, maxDelay time.Duration) (d time.Du
 // caps the result with WithMaxDelay.
 func defaultBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := retryAfter(resp.Header, time.Now(), 1<<62); ok {
+		if d, ok := retryAfter(resp.Header, time.Now, 1<<62); ok {
 			return d
 		}
 	}
@@ -73,7 +74,7 @@ func defaultBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Resp
 }
 
 // parseRetryAfter reads one Retry-After value, without a cap.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+func parseRetryAfter(v string, now func() time.Time) (time.Duration, bool) {
 	// Past int64, ParseInt gives ErrRange and the extreme value: huge.
 	if s, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if s <= 0 {
@@ -88,7 +89,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	d := t.Sub(now)
+	d := t.Sub(now())
 	return d, d > 0
 }
 
@@ -104,7 +105,7 @@ func schedule(n int) time.Duration {
 // nextDelay is the wait before the next poll, given the last response's
 // headers.
 func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
-	if d, ok := retryAfter(h, time.Now(), r.cfg.maxDelay); ok {
+	if d, ok := retryAfter(h, time.Now, r.cfg.maxDelay); ok {
 		return d, WaitRetryAfter
 	}
 	if r.cfg.pollInterval > 0 {
@@ -154,7 +155,10 @@ func (r *run) fetch(target, source string, read bool) (resp *http.Response, body
 	first := time.Now()
 	r.streak, r.streakSince = 0, first
 	for attempt := 0; ; attempt++ {
-		sent := time.Now()
+		sent := first
+		if attempt > 0 {
+			sent = time.Now()
+		}
 		prev := 0
 		if resp != nil {
 			prev = resp.StatusCode

@@ -60,7 +60,7 @@ func TestRetryAfterParser(t *testing.T) {
 			for k, v := range tc.headers {
 				h.Set(k, v)
 			}
-			got, ok := retryAfter(h, now, maxDelay)
+			got, ok := retryAfter(h, func() time.Time { return now }, maxDelay)
 			if got != tc.want || ok != tc.wantOK {
 				t.Errorf("retryAfter(%v) = %v, %v; want %v, %v", tc.headers, got, ok, tc.want, tc.wantOK)
 			}

@@ -31,14 +31,14 @@ type scopedCanceler struct {
 	Canceler
 }
 
+// Applies asks s first: its status and header tests are cheaper than the
+// host's, and rule out most responses (every GET, for a body-detected
+// protocol), so most requests never pay for the host check.
 func (s scoped) Applies(method string, u *url.URL, statusCode int, header http.Header) bool {
-	return s.onHosts(u) && s.Strategy.Applies(method, u, statusCode, header)
+	return u != nil && s.Strategy.Applies(method, u, statusCode, header) && s.onHosts(u)
 }
 
 func (s scoped) onHosts(u *url.URL) bool {
-	if u == nil {
-		return false
-	}
 	h := u.Hostname()
 	for _, d := range s.domains {
 		if HostUnder(h, d) {

@@ -166,6 +166,28 @@ type Operation struct {
 	ErrorCode    string `json:"-"`
 	ErrorNumber  int    `json:"-"`
 	ErrorMessage string `json:"-"`
+
+	// pollURL is PollURL parsed, as SetPollURL was given it. It counts
+	// only while PollURL is its print (ParsedPollURL).
+	pollURL ResolvedURL
+}
+
+// SetPollURL sets PollURL to u's print and keeps u parsed, so that the
+// transport need not parse PollURL again (ParsedPollURL).
+func (op *Operation) SetPollURL(u ResolvedURL) {
+	op.PollURL, op.pollURL = u.s, u
+}
+
+// ParsedPollURL returns url.Parse(PollURL), without parsing it again, when
+// SetPollURL set PollURL (and it was not changed since) to the print of a
+// URL parsed from PollURL's very text: an absolute URL the service sent as
+// it prints. It returns nil otherwise: PollURL is then to be parsed. The URL
+// may be shared: callers must not modify it.
+func (op *Operation) ParsedPollURL() *url.URL {
+	if op.pollURL.exact && op.PollURL == op.pollURL.s {
+		return op.pollURL.u
+	}
+	return nil
 }
 
 // Status is the state of an operation as lro understands it. The zero value

@@ -14,7 +14,7 @@
 // rule, and the program runs the same operations through the built-in
 // strategy (strategies/graph, in the default chain) to show they agree.
 //
-// Which is simpler? For a protocol like these, the rule: fourteen lines of
+// Which is simpler? For a protocol like these, the rule: sixteen lines of
 // JSON that say what the service's documentation says, against about 150
 // lines of Go (strategies/graph) with its tests. The Go strategy still
 // earns its place for Graph: it knows details a rule cannot say (a Teams

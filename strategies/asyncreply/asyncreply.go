@@ -91,12 +91,14 @@ func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) 
 	if init.Response.StatusCode != http.StatusAccepted || v == "" {
 		return nil, nil
 	}
-	u, err := strategies.Resolve(init.Response.URL, "Location", v)
+	u, err := strategies.ResolveURL(init.Response.URL, "Location", v)
 	if err != nil {
 		return nil, err
 	}
-	return &strategies.Operation{Strategy: Name, Method: init.Method, URL: init.URL.String(),
-		PollURL: u.String(), Location: u.String(), Status: strategies.InProgress}, nil
+	op := &strategies.Operation{Strategy: Name, Method: init.Method, URL: init.URL.String(),
+		Location: u.String(), Status: strategies.InProgress}
+	op.SetPollURL(u)
+	return op, nil
 }
 
 // Update reads one answer of the status endpoint (see the package doc).

@@ -106,11 +106,11 @@ func (compute) Update(op *strategies.Operation, resp *strategies.Response) error
 }
 
 func readCompute(op *strategies.Operation, c *computeOp, base *url.URL) error {
-	self, err := strategies.Resolve(base, "selfLink", c.SelfLink)
+	self, err := strategies.ResolveURL(base, "selfLink", c.SelfLink)
 	if err != nil {
 		return err
 	}
-	op.PollURL = self.String()
+	op.SetPollURL(self)
 	if c.TargetLink != "" {
 		target, err := strategies.Resolve(base, "targetLink", c.TargetLink)
 		if err != nil {

@@ -19,7 +19,8 @@ const Name = "graph"
 // strategy to.
 var Hosts = []string{"graph.microsoft.com", "sharepoint.com", "api.onedrive.com"}
 
-// Strategy reads Graph's status resources. Its zero value is ready to use.
+// Strategy reads Graph's status resources. Its zero value is ready to use,
+// alone, embedded by value or as a pointer.
 type Strategy struct{}
 
 // New returns the Graph strategy, unscoped: it applies to a 202 with a
@@ -28,13 +29,13 @@ type Strategy struct{}
 func New() *Strategy { return &Strategy{} }
 
 // Name returns "graph".
-func (*Strategy) Name() string { return Name }
+func (Strategy) Name() string { return Name }
 
 // Header returns "Location", the response header the strategy reads.
-func (*Strategy) Header() string { return "Location" }
+func (Strategy) Header() string { return "Location" }
 
 // Applies reports whether the response is a 202 Accepted with a Location.
-func (*Strategy) Applies(_ string, _ *url.URL, statusCode int, header http.Header) bool {
+func (Strategy) Applies(_ string, _ *url.URL, statusCode int, header http.Header) bool {
 	return statusCode == http.StatusAccepted && detect.HasHeader(header, detect.HeaderLocation)
 }
 
@@ -42,7 +43,7 @@ func (*Strategy) Applies(_ string, _ *url.URL, statusCode int, header http.Heade
 // path without Graph's version segment (Teams sends
 // "/teams('…')/operations('…')") is resolved under the request's version
 // (/v1.0 or /beta). An initial body with a terminal status ends it at once.
-func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
+func (Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 	v := init.Response.Header.Get("Location")
 	if init.Response.StatusCode != http.StatusAccepted || v == "" {
 		return nil, nil
@@ -68,7 +69,7 @@ func (*Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) 
 // operation with that answer as the result. Otherwise the body must be a
 // Graph status: a 202 without one means in progress, any other answer
 // without one is an error.
-func (*Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
+func (Strategy) Update(op *strategies.Operation, resp *strategies.Response) error {
 	op.HasProgress = false
 	if strategies.Redirected(op.PollURL, resp) {
 		op.Status, op.ServiceStatus, op.ResultURL = strategies.Succeeded, "", ""
@@ -114,7 +115,7 @@ func apply(op *strategies.Operation, resp *strategies.Response, s Status) error 
 // Result GETs the resourceLocation when the service named one. Otherwise
 // the response that ended the operation is the result: the item a 303 led
 // to, or the final status body.
-func (*Strategy) Result(op *strategies.Operation, last *strategies.Response) strategies.Result {
+func (Strategy) Result(op *strategies.Operation, last *strategies.Response) strategies.Result {
 	if last != nil && strategies.Redirected(op.PollURL, last) {
 		return strategies.Result{}
 	}

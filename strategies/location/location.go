@@ -51,20 +51,19 @@ func (Strategy) Start(init *strategies.Initial) (*strategies.Operation, error) {
 	if v == "" {
 		return nil, nil
 	}
-	u, err := strategies.Resolve(init.Response.URL, "Location", v)
+	u, err := strategies.ResolveURL(init.Response.URL, "Location", v)
 	if err != nil {
 		return nil, err
 	}
-	poll := u.String()
 	op := &strategies.Operation{
 		Strategy:      Name,
 		Method:        init.Method,
 		URL:           init.URL.String(),
-		PollURL:       poll,
-		Location:      poll,
+		Location:      u.String(),
 		FinalStateVia: init.FinalStateVia,
 		Status:        strategies.InProgress,
 	}
+	op.SetPollURL(u)
 	strategies.ReadInitial(op, init.Response.Body)
 	return op, nil
 }

@@ -70,7 +70,7 @@ func (s *Strategy) Start(init *strategies.Initial) (*strategies.Operation, error
 	if v == "" {
 		return nil, nil
 	}
-	poll, err := strategies.Resolve(init.Response.URL, s.header, v)
+	poll, err := strategies.ResolveURL(init.Response.URL, s.header, v)
 	if err != nil {
 		return nil, err
 	}
@@ -78,12 +78,12 @@ func (s *Strategy) Start(init *strategies.Initial) (*strategies.Operation, error
 		Strategy:      s.name,
 		Method:        init.Method,
 		URL:           init.URL.String(),
-		PollURL:       poll.String(),
 		FinalStateVia: init.FinalStateVia,
 		Status:        strategies.InProgress,
 	}
+	op.SetPollURL(poll)
 	if loc := h.Get("Location"); loc != "" {
-		if u, err := strategies.Resolve(init.Response.URL, "Location", loc); err == nil {
+		if u, err := strategies.ResolveURL(init.Response.URL, "Location", loc); err == nil {
 			op.Location = u.String()
 		}
 	}
@@ -106,7 +106,7 @@ func (s *Strategy) Update(op *strategies.Operation, resp *strategies.Response) e
 	op.ServiceStatus = f.Status
 	f.Report(op)
 	if s.resourceLocation && op.Status == strategies.Succeeded && f.ResourceLocation != "" {
-		u, err := strategies.Resolve(resp.URL, "resourceLocation", f.ResourceLocation)
+		u, err := strategies.ResolveURL(resp.URL, "resourceLocation", f.ResourceLocation)
 		if err != nil {
 			return err
 		}

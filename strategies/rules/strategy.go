@@ -83,12 +83,13 @@ func (s *Strategy) Start(init *strategies.Initial) (*strategies.Operation, error
 		}
 		source = "template " + p.Template
 	}
-	u, err := strategies.Resolve(resp.URL, source, ref)
+	u, err := strategies.ResolveURL(resp.URL, source, ref)
 	if err != nil {
 		return nil, fmt.Errorf("lro: rule %q: %w", s.rule.Name, err)
 	}
 	op := &strategies.Operation{Strategy: s.name, Method: init.Method, URL: init.URL.String(),
-		PollURL: u.String(), Status: strategies.InProgress}
+		Status: strategies.InProgress}
+	op.SetPollURL(u)
 	if _, ok := d.text(s.c.status); ok {
 		if err := s.read(op, resp, d); err != nil {
 			return nil, err
