@@ -19,6 +19,8 @@ func TestParseFields(t *testing.T) {
 		{`{"properties":{"provisioningState":"Creating"}}`, Fields{ProvisioningState: "Creating", HasProvisioningState: true}, nil},
 		{`{"status":"Failed","error":{"code":"Boom","message":"it broke","details":[]}}`,
 			Fields{Status: "Failed", HasStatus: true, ErrorCode: "Boom", ErrorMessage: "it broke"}, nil},
+		{`{"status":"Failed","error":{"code":409,"message":"busy"}}`,
+			Fields{Status: "Failed", HasStatus: true, ErrorNumber: 409, ErrorMessage: "busy"}, nil},
 		{`{"status":1,"properties":[],"resourceLocation":2,"percentComplete":"x","error":"e"}`, Fields{}, nil},
 		{`{"properties":{"provisioningState":null}}`, Fields{}, nil},
 		{`{"status":"\u0053ucceeded"}`, Fields{Status: "Succeeded", HasStatus: true}, nil},
