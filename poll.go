@@ -22,9 +22,8 @@ type run struct {
 	o        origin
 	strat    strategies.Strategy
 	op       *strategies.Operation
-	start    time.Time
-	deadline time.Time
-	requests int // sent so far, the initial request included
+	start    time.Time // the operation's deadline is start + cfg.maxWait (deadline)
+	requests int       // sent so far, the initial request included
 	polls    int
 	visible  bool // a poll answered something other than 404
 	// notFoundSince is when the not-found grace began: the start of the
@@ -55,8 +54,13 @@ type run struct {
 
 func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.Request, o origin, s strategies.Strategy, op *strategies.Operation) *run {
 	now := time.Now()
-	return &run{base: base, cfg: cfg, ctx: ctx, req: req, o: o, strat: s, op: op, start: now, deadline: now.Add(cfg.maxWait)}
+	return &run{base: base, cfg: cfg, ctx: ctx, req: req, o: o, strat: s, op: op, start: now}
 }
+
+// deadline is when the operation has waited for WithMaxWait. It is not a
+// field: a run is 24 bytes smaller without it, and 32 bytes smaller in heap
+// (a smaller size class) for each waiting operation.
+func (r *run) deadline() time.Time { return r.start.Add(r.cfg.maxWait) }
 
 // complete drives the operation from the response that started it to the
 // result. initial's body is intact; peeked is its content when it was read
