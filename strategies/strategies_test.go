@@ -137,6 +137,10 @@ func TestResolve(t *testing.T) {
 		{"https://svc.example.com/%zz", ""},
 		{"http://[::1", ""},
 		{"https:///no-host", ""},
+		{"//::", ""},      // url.Parse accepts it without a scheme, not with one
+		{"//h:1:2/x", ""}, // likewise
+		{"//h:8443/x", "https://h:8443/x"},
+		{"//[::1]:80/x", "https://[::1]:80/x"},
 	}
 	for _, tc := range tests {
 		got, err := Resolve(base, "Operation-Location", tc.ref)
