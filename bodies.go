@@ -60,7 +60,7 @@ type replayBody struct {
 	rest io.ReadCloser
 }
 
-// replay64, replay256 and smallReplay are a replayBody with room for a
+// replay64, replay128, replay256 and smallReplay are a replayBody with room for a
 // small body, and for the initial response strategies read: one allocation,
 // not three, for the bodies a pass-through PUT or PATCH must have peeked,
 // sized to the Content-Length when it is known.
@@ -68,6 +68,12 @@ type replay64 struct {
 	replayBody
 	in    initial
 	small [64]byte
+}
+
+type replay128 struct {
+	replayBody
+	in    initial
+	small [128]byte
 }
 
 type replay256 struct {
@@ -120,6 +126,9 @@ func peekBody(resp *http.Response) ([]byte, *initial) {
 	switch n := resp.ContentLength; {
 	case n >= 0 && n < 64:
 		sr := &replay64{}
+		rb, buf, in = &sr.replayBody, sr.small[:0], &sr.in
+	case n >= 0 && n < 128:
+		sr := &replay128{}
 		rb, buf, in = &sr.replayBody, sr.small[:0], &sr.in
 	case n >= 0 && n < 256:
 		sr := &replay256{}

@@ -89,7 +89,7 @@ func (c *config) start(req *http.Request, resp *http.Response) (_ strategies.Str
 		if err == nil && op != nil {
 			pollURL, err = c.checkStart(s, &in.init, op)
 		}
-		if errors.Is(err, ErrForbiddenURL) {
+		if err != nil && errors.Is(err, ErrForbiddenURL) {
 			// A server that names a forbidden URL gets no second chance
 			// through another protocol its answer also fits (a
 			// provisioningState beside a refused monitor, say): the

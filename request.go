@@ -36,6 +36,11 @@ type origin struct {
 	// which gives each request its own header.
 	lastReq   *http.Request
 	lastGuard bool
+	// sentTo is the URL the last first request (below a template) went
+	// to: a second request to it builds lastReq. Most URLs get one request
+	// (a final GET, a poll that sees the end), which then needs no
+	// template: it is built on send's stack.
+	sentTo *url.URL
 
 	// trustedHeader is the header of requests to trusted hosts, built
 	// once per operation (newRequest) and shared by them, without a
@@ -114,6 +119,13 @@ func (c *config) checkURL(o *origin, u *url.URL, source string) error {
 // lacks one; and the jar's cookies. Without a jar, the requests of an
 // operation to trusted hosts share one header map (o.trustedHeader).
 func (c *config) newRequest(o *origin, method string, u *url.URL) *http.Request {
+	req := new(http.Request)
+	c.fillRequest(o, method, u, req)
+	return req
+}
+
+// fillRequest is newRequest into req, which it does not keep.
+func (c *config) fillRequest(o *origin, method string, u *url.URL, req *http.Request) {
 	sameHost := strings.EqualFold(u.Host, o.url.Host)
 	if sameHost && o.url.RawQuery != "" && !hasQueryKey(u.RawQuery, "api-version") {
 		// Append the original pair as sent, leaving the rest of the query
@@ -141,7 +153,7 @@ func (c *config) newRequest(o *origin, method string, u *url.URL) *http.Request 
 			o.trustedHeader = h
 		}
 	}
-	req := &http.Request{
+	*req = http.Request{
 		Method:     method,
 		URL:        u,
 		Proto:      "HTTP/1.1",
@@ -155,7 +167,6 @@ func (c *config) newRequest(o *origin, method string, u *url.URL) *http.Request 
 			req.AddCookie(ck)
 		}
 	}
-	return req
 }
 
 // queryPair returns the first "key=value" pair of raw query q with a
@@ -212,20 +223,37 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		// checked and built for it: only the shallow copy that carries
 		// ctx is new.
 		tmpl, guarded := o.lastReq, o.lastGuard
-		if hops > 0 || tmpl == nil || tmpl.Method != method {
+		fresh := hops > 0 || tmpl == nil || tmpl.Method != method
+		if fresh {
 			if err := c.checkURL(o, u, source); err != nil {
 				return nil, err
 			}
-			tmpl, guarded = c.newRequest(o, method, u), c.needsGuard(o, u)
-			if hops == 0 && c.jar == nil {
-				o.lastReq, o.lastGuard = tmpl, guarded
-			}
+			guarded = c.needsGuard(o, u)
 		}
 		rctx, guard := ctx, (*dialGuard)(nil)
 		if guarded {
 			rctx, guard = c.watchDial(ctx, o, u, source)
 		}
-		req := tmpl.WithContext(rctx)
+		var req *http.Request
+		switch {
+		case !fresh:
+			req = tmpl.WithContext(rctx)
+		case hops == 0 && c.jar == nil && o.sentTo == u:
+			// The second request to u: polls go on to it, so keep
+			// what is built for it.
+			tmpl = c.newRequest(o, method, u)
+			o.lastReq, o.lastGuard = tmpl, guarded
+			req = tmpl.WithContext(rctx)
+		default:
+			// A first request to u (or a redirect's hop): built on the
+			// stack, only its copy with ctx is allocated.
+			var v http.Request
+			c.fillRequest(o, method, u, &v)
+			req = v.WithContext(rctx)
+			if hops == 0 {
+				o.sentTo = u
+			}
+		}
 		if guard != nil {
 			guard.base, guard.req = base, req
 		}

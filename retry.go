@@ -117,7 +117,7 @@ func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
 // wait blocks for d, or until the context ends. A wait that would pass the
 // operation's deadline fails at once with ErrMaxWait.
 func (r *run) wait(d time.Duration, reason WaitReason) error {
-	if time.Now().Add(d).After(r.deadline) {
+	if time.Now().Add(d).After(r.deadline()) {
 		return r.maxWaitError()
 	}
 	for _, h := range r.cfg.hooks {
@@ -175,7 +175,7 @@ func (r *run) fetch(target, source string, read bool) (resp *http.Response, body
 		if err != nil && (errors.Is(err, ErrInvalidURL) || errors.Is(err, ErrBodyTooLarge) || errors.Is(err, ErrTooManyRedirects)) {
 			return nil, nil, err
 		}
-		if err != nil && !time.Now().Before(r.deadline) {
+		if err != nil && !time.Now().Before(r.deadline()) {
 			return nil, nil, r.maxWaitError()
 		}
 		retry, _ := r.cfg.checkRetry(r.ctx, resp, err)

@@ -90,6 +90,10 @@ func StartsByBody(body []byte) bool {
 	if !bytes.Contains(body, provisioningState) {
 		return false
 	}
+	// A body that reports a terminal state needs no decoder either.
+	if settled(body) {
+		return false
+	}
 	f, err := strategies.ParseFields(body)
 	return err == nil && f.HasProvisioningState && !strategies.ParseStatus(f.ProvisioningState).Terminal()
 }

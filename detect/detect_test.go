@@ -60,6 +60,15 @@ func TestStartsByBody(t *testing.T) {
 		{`{"properties":"provisioningState"}`, false},
 		{`{"properties":{"provisioningState":"Creating"}`, false},
 		{`["provisioningState"]`, false},
+		// A terminal state is answered without parsing (settled); names
+		// that fold to provisioningState otherwise still count.
+		{`{"properties":{"provisioningState":"Succeeded","ProvisioningState":"Creating"}}`, true},
+		{`{"properties":{"provisioningState":"Succeeded","PROVISIONINGSTATE":"Succeeded"}}`, false},
+		{`{"properties":{"provisioningState":"Succeeded","provisioning\u0053tate":"Creating"}}`, true},
+		{`{"properties":{"provisioningState":"Succeeded","provisioningſtate":"Creating"}}`, true},
+		{`{"properties":{"provisioningState" :` + "\n" + ` "SUCCEEDED"}}`, false},
+		{`{"properties":{"provisioningState":"Succeeded"},"x":"provisioningState"}`, false},
+		{`{"properties":{"provisioningState":"Succeeded"}`, false},
 		{`{"name":"x"}`, false},
 		{``, false},
 	}

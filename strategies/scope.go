@@ -8,11 +8,12 @@ import (
 // OnHosts returns s restricted to requests whose host is one of domains or a
 // subdomain of one (HostUnder; the port is ignored): Applies is false
 // everywhere else, and every other method is s's own. A Canceler stays a
-// Canceler. Use it for a protocol that is detected by its body, which is
-// safe to assume only on its vendor's hosts; the default chain scopes
-// Google's strategies to googleapis.com this way. The opt-in strategies
-// (asyncreply, repeatget, rules) take their host patterns in their
-// constructor instead, so that one made without them applies nowhere.
+// Canceler, and an ErrorReader reads its own errors still. Use it for a
+// protocol that is detected by its body, which is safe to assume only on
+// its vendor's hosts; the default chain scopes Google's strategies to
+// googleapis.com this way. The opt-in strategies (asyncreply, repeatget,
+// rules) take their host patterns in their constructor instead, so that one
+// made without them applies nowhere.
 func OnHosts(s Strategy, domains ...string) Strategy {
 	sc := scoped{Strategy: s, domains: append([]string(nil), domains...)}
 	if c, ok := s.(Canceler); ok {
@@ -36,6 +37,12 @@ type scopedCanceler struct {
 // protocol), so most requests never pay for the host check.
 func (s scoped) Applies(method string, u *url.URL, statusCode int, header http.Header) bool {
 	return u != nil && s.Strategy.Applies(method, u, statusCode, header) && s.onHosts(u)
+}
+
+// ReadError reads errors as the scoped strategy does (ReadError), so that
+// an ErrorReader keeps reading its own.
+func (s scoped) ReadError(op *Operation, resp *Response) ServiceError {
+	return ReadError(s.Strategy, op, resp)
 }
 
 func (s scoped) onHosts(u *url.URL) bool {

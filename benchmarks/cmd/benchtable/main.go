@@ -157,7 +157,7 @@ func main() {
 		fmt.Printf("\n**InFlight**: 10,000 operations waiting between polls (median)\n\n")
 		fmt.Println("| impl | heap B per waiting op | stack B grown per waiting caller | heap + stack | goroutines added per op |")
 		fmt.Println("|---|--:|--:|--:|--:|")
-		for _, impl := range []string{"lro", "azcore", "hand"} {
+		for _, impl := range []string{"lro", "azcore", "hand", "blocked"} {
 			h, ok := med(gs[0], impl, "heap-B/waiting-op")
 			if !ok {
 				continue
@@ -168,6 +168,11 @@ func main() {
 			} else {
 				fmt.Printf("| %s | %.0f | – | – | %.2f |\n", impl, h, g)
 			}
+		}
+		l, okl := med(gs[0], "lro", "heap-B/waiting-op")
+		b, okb := med(gs[0], "blocked", "heap-B/waiting-op")
+		if okl && okb {
+			fmt.Printf("\nWhat lro keeps alive beyond a caller blocked in `Do` (lro − blocked): %.0f B of heap per waiting op.\n", l-b)
 		}
 	}
 
