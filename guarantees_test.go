@@ -40,17 +40,37 @@ func relServer(t testing.TB) *lrotest.Server {
 // cases may run, whatever the load.
 const relMaxWait = 30 * time.Second
 
+// relPollTimeout and relMaxDelay are relFast's WithPollTimeout and
+// WithMaxDelay.
+const (
+	relPollTimeout = 10 * time.Second
+	relMaxDelay    = 20 * time.Millisecond
+)
+
+// relBound is how long a call of TestGuaranteeFaults may run from its
+// initial request's arrival, whatever the load. Each limit the cases test
+// ends its call within a second or two (plus scheduling delays, which have
+// reached 4 s on a loaded CI machine); the same limit broken lets the call
+// run at least relMaxWait, twice relBound: a service that never finishes
+// runs into relMaxWait, a held answer (relHold) or an endless body never
+// ends by itself.
+const relBound = 15 * time.Second
+
+// relHold is how long the slow faults hold their answer back: far past
+// relBound, so that a poll timeout that does not cut the poll shows.
+const relHold = time.Minute
+
 // relFast are options that keep loopback tests fast: waits of milliseconds
 // whatever the server asks, and quick retries.
 func relFast(extra ...lro.Option) []lro.Option {
 	return append([]lro.Option{
 		lro.WithPollInterval(2 * time.Millisecond),
-		lro.WithMaxDelay(20 * time.Millisecond),
+		lro.WithMaxDelay(relMaxDelay),
 		lro.WithBackoff(nil, time.Millisecond, 5*time.Millisecond),
 		// Generous: cases that test these limits set their own. Under the
 		// soak (256 in flight, -race, 2 cores shared with other packages)
 		// a healthy loopback poll has been seen to take over 2 s.
-		lro.WithPollTimeout(10 * time.Second),
+		lro.WithPollTimeout(relPollTimeout),
 		lro.WithMaxWait(relMaxWait),
 	}, extra...)
 }
@@ -79,6 +99,7 @@ type relOutcome struct {
 	status   int    // the final status, on success
 	body     string // a substring of the final body, on success
 	err      error  // a sentinel the error wraps (errors.Is), or nil
+	errText  string // a substring of the error's message, or ""
 	errType  string // "poll", "response", "operation" or "" for success
 	errCode  int    // ResponseError.StatusCode, when errType is "response"
 	resumeOK bool   // Resume with the error's token must then succeed
@@ -131,6 +152,9 @@ func relVerify(tr *lro.Transport, want relOutcome, status int, body string, err 
 	if want.err != nil && !errors.Is(err, want.err) {
 		return fmt.Errorf("err = %v, want it to wrap %v", err, want.err)
 	}
+	if !strings.Contains(err.Error(), want.errText) {
+		return fmt.Errorf("err = %v, want it to say %q", err, want.errText)
+	}
 	tok, ok := lro.TokenFromError(err)
 	if !ok {
 		return fmt.Errorf("err = %v carries no resume token", err)
@@ -152,62 +176,66 @@ func relVerify(tr *lro.Transport, want relOutcome, status int, body string, err 
 // relFaultCase is one lrotest scenario over loopback and the outcome it
 // dictates. The soak test draws from the same table.
 type relFaultCase struct {
-	name    string
-	method  string
-	sc      lrotest.Scenario
-	opts    []lro.Option
-	want    relOutcome
-	maxTime time.Duration // the call must end within this
+	name   string
+	method string
+	sc     lrotest.Scenario
+	opts   []lro.Option
+	want   relOutcome
 }
 
 // relFaultCases are the faults of the issue's list, each with its outcome.
 // Options make limits short so that stopping is quick; relFast sets the rest.
+// Where a case tests a limit, the faults outlast it by far (relHold, or
+// forever), so that TestGuaranteeFaults's bounds tell "the limit ended the
+// call" from "the fault did" whatever the load; errText names the limit that
+// must have ended it.
 func relFaultCases() []relFaultCase {
 	put := http.MethodPut
 	return []relFaultCase{
 		{name: "ok", method: put, sc: lrotest.Scenario{Polls: 2},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 5 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded"}},
 		{name: "reset mid-body on a poll, retried", method: put,
 			sc:   lrotest.Scenario{Polls: 1, Faults: []lrotest.Fault{{Reset: true}}},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 5 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded"}},
 		{name: "reset mid-body on the final GET, resumed", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Step: lrotest.Final, Reset: true}}},
-			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: io.ErrUnexpectedEOF, resumeOK: true}, maxTime: 5 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: io.ErrUnexpectedEOF, resumeOK: true}},
 		{name: "slow poll past the per-poll timeout, retried", method: put,
-			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: 5 * time.Second}}},
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: relHold}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second)},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 4 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded"}},
 		{name: "slow polls past the per-poll timeout, retries exhausted", method: put,
-			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: 5 * time.Second, Count: 3}}},
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: relHold, Count: 3}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second), lro.WithMaxRetries(1)},
-			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 4 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: lro.ErrRetriesExhausted,
+				errText: "no answer within the poll timeout (1s)", resumeOK: true}},
 		{name: "429 burst with Retry-After", method: put,
 			sc: lrotest.Scenario{Polls: 1, RetryAfterMS: true,
 				Faults: []lrotest.Fault{{Status: 429, Count: 3, RetryAfter: 30 * time.Second}}},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded"}},
 		{name: "503 burst with Retry-After", method: http.MethodPost,
 			sc: lrotest.Scenario{Polls: 1, WithLocation: true,
 				Faults: []lrotest.Fault{{Status: 503, Count: 4, RetryAfter: time.Hour}}},
-			want: relOutcome{status: 200, body: "done"}, maxTime: 3 * time.Second},
+			want: relOutcome{status: 200, body: "done"}},
 		{name: "503 past the retries, resumed", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Status: 503, Count: 3, RetryAfter: time.Second}}},
 			opts: []lro.Option{lro.WithMaxRetries(1)},
-			want: relOutcome{status: 200, body: "Succeeded", errType: "response", errCode: 503, err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 3 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "response", errCode: 503, err: lro.ErrRetriesExhausted, resumeOK: true}},
 		{name: "500 on the final GET, retried", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Step: lrotest.Final, Status: 500, Count: 2}}},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded"}},
 		{name: "500 on the final GET past the retries, resumed", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Step: lrotest.Final, Status: 500, Count: 3}}},
 			opts: []lro.Option{lro.WithMaxRetries(1)},
-			want: relOutcome{status: 200, body: "Succeeded", errType: "response", errCode: 500, err: lro.ErrRetriesExhausted, resumeOK: true}, maxTime: 3 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "response", errCode: 500, err: lro.ErrRetriesExhausted, resumeOK: true}},
 		{name: "500 forever", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Status: 500, Count: -1}}},
 			opts: []lro.Option{lro.WithMaxRetries(2)},
-			want: relOutcome{errType: "response", errCode: 500, err: lro.ErrRetriesExhausted}, maxTime: 3 * time.Second},
+			want: relOutcome{errType: "response", errCode: 500, err: lro.ErrRetriesExhausted}},
 		{name: "404 forever", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Status: 404, Count: -1}}},
 			opts: []lro.Option{lro.WithNotFoundGrace(50 * time.Millisecond)},
-			want: relOutcome{errType: "response", errCode: 404}, maxTime: 3 * time.Second},
+			want: relOutcome{errType: "response", errCode: 404}},
 		{name: "404 grace ending in success", method: put,
 			sc: lrotest.Scenario{Polls: 1, Faults: []lrotest.Fault{{Status: 404, Count: 3}}},
 			// The grace is wall time, and under a loaded -race soak (256 in
@@ -218,35 +246,39 @@ func relFaultCases() []relFaultCase {
 			// within the grace), however slow the polls: the 404s always
 			// end first. The grace's end is "404 forever"'s case.
 			opts: []lro.Option{lro.WithNotFoundGrace(2 * relMaxWait)},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 3 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded"}},
 		{name: "404 grace ending in failure", method: put,
 			sc:   lrotest.Scenario{Polls: 1, Terminal: "Failed", Faults: []lrotest.Fault{{Status: 404, Count: 2}}},
 			opts: []lro.Option{lro.WithNotFoundGrace(2 * relMaxWait)}, // as above
-			want: relOutcome{errType: "operation"}, maxTime: 3 * time.Second},
+			want: relOutcome{errType: "operation"}},
 		{name: "never finishes", method: put, sc: lrotest.Scenario{Polls: -1},
 			opts: []lro.Option{lro.WithMaxWait(150 * time.Millisecond)},
-			want: relOutcome{errType: "poll", err: lro.ErrMaxWait}, maxTime: 2 * time.Second},
+			want: relOutcome{errType: "poll", err: lro.ErrMaxWait, errText: "maximum wait (150ms)"}},
 		{name: "Location loop A->B->A", method: put, sc: lrotest.Scenario{Protocol: lrotest.Location, LocationLoop: true},
 			opts: []lro.Option{lro.WithMaxWait(150 * time.Millisecond)},
-			want: relOutcome{errType: "poll", err: lro.ErrMaxWait}, maxTime: 2 * time.Second},
+			want: relOutcome{errType: "poll", err: lro.ErrMaxWait, errText: "maximum wait (150ms)"}},
 		{name: "status body that never ends", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true, Count: -1}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second), lro.WithMaxRetries(1)},
-			want: relOutcome{errType: "poll", err: lro.ErrRetriesExhausted}, maxTime: 4 * time.Second},
+			want: relOutcome{errType: "poll", err: lro.ErrRetriesExhausted, errText: "body not read in full within the poll timeout (1s)"}},
 		{name: "status body that never ends, then recovers", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second)},
-			want: relOutcome{status: 200, body: "Succeeded"}, maxTime: 4 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded"}},
 		{name: "invalid JSON status body", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Body: `{"status": "Runn`}}},
-			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", resumeOK: true}, maxTime: 2 * time.Second},
+			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", resumeOK: true}},
 		{name: "operation fails", method: http.MethodDelete, sc: lrotest.Scenario{Polls: 1, Terminal: "Failed"},
-			want: relOutcome{errType: "operation"}, maxTime: 2 * time.Second},
+			want: relOutcome{errType: "operation"}},
 		{name: "Location protocol with hops", method: http.MethodPost,
 			sc:   lrotest.Scenario{Protocol: lrotest.Location, LocationHops: true, Polls: 3},
-			want: relOutcome{status: 200, body: "done"}, maxTime: 2 * time.Second},
+			want: relOutcome{status: 200, body: "done"}},
 	}
 }
+
+// relCallTimeout ends a call whose limits are all broken, which then fails
+// with the context's error instead of hanging until the binary's timeout.
+const relCallTimeout = 2 * relMaxWait
 
 // TestGuaranteeFaults runs every fault of the issue's list over loopback:
 // each call ends, within its limits, with the outcome its scenario
@@ -261,16 +293,40 @@ func TestGuaranteeFaults(t *testing.T) {
 			counter := &lrotest.Recorder{Base: relHTTP(t)}
 			tr := lro.New(counter, relFast(tc.opts...)...)
 			u := srv.Start(tc.sc)
-			start := time.Now()
-			status, body, err := relDo(context.Background(), tr, tc.method, u, nil)
-			if d := time.Since(start); d > tc.maxTime {
-				t.Errorf("took %v, want at most %v", d, tc.maxTime)
-			}
+			ctx, cancel := context.WithTimeout(context.Background(), relCallTimeout)
+			defer cancel()
+			status, body, err := relDo(ctx, tr, tc.method, u, nil)
+			relCheckTimes(t, time.Now(), srv.Requests(u))
 			relCheck(t, tr, tc.want, status, body, err)
 			if err := counter.CheckBodies(); err != nil {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// relCheckTimes checks a call that ended at end against the arrival times
+// of its requests (log, the initial request first). The call must end
+// within relBound of the initial request's arrival, which precedes the start
+// of every limit (WithMaxWait counts from the initial response). And no
+// request may arrive relPollTimeout or more after the one before: the cases
+// cap every wait at milliseconds (relFast's WithMaxDelay), so such a gap is
+// a request that ran into relFast's poll timeout, or into none, instead of
+// the case's own.
+func relCheckTimes(t *testing.T, end time.Time, log []lrotest.Request) {
+	t.Helper()
+	if len(log) == 0 {
+		t.Error("the server got no request")
+		return
+	}
+	if d := end.Sub(log[0].Time); d > relBound {
+		t.Errorf("took %v from the initial request's arrival, want at most %v", d, relBound)
+	}
+	for i := 1; i < len(log); i++ {
+		if gap := log[i].Time.Sub(log[i-1].Time); gap >= relPollTimeout {
+			t.Errorf("request %d (%s %s) arrived %v after the one before, want under %v (relFast's poll timeout)",
+				i+1, log[i].Method, log[i].URL, gap, relPollTimeout)
+		}
 	}
 }
 
@@ -291,21 +347,33 @@ func TestGuaranteeMaxWaitPerRequest(t *testing.T) {
 			t.Parallel()
 			srv := relServer(t)
 			tr := lro.New(relHTTP(t), relFast(lro.WithMaxWait(tc.transport))...)
-			ctx := lro.WithOptions(context.Background(), lro.WithMaxWait(tc.request))
-			start := time.Now()
-			_, _, err := relDo(ctx, tr, http.MethodPut, srv.Start(lrotest.Scenario{Polls: -1}), nil)
-			d := time.Since(start)
+			ctx, cancel := context.WithTimeout(context.Background(), relCallTimeout)
+			defer cancel()
+			ctx = lro.WithOptions(ctx, lro.WithMaxWait(tc.request))
+			u := srv.Start(lrotest.Scenario{Polls: -1})
+			_, _, err := relDo(ctx, tr, http.MethodPut, u, nil)
+			end := time.Now()
 			if !errors.Is(err, lro.ErrMaxWait) {
 				t.Fatalf("err = %v, want ErrMaxWait", err)
+			}
+			// The limit that ended the operation is the request's.
+			if want := fmt.Sprintf("maximum wait (%v)", tc.request); !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %v, want it to say %q", err, want)
 			}
 			if _, ok := lro.TokenFromError(err); !ok {
 				t.Fatalf("err = %v carries no token", err)
 			}
-			// The wait stops early when the next one would pass the
-			// deadline, so d is at most the request's limit (plus
-			// scheduling slack), and more than half of it.
-			if d > tc.request+time.Second || d < tc.request/2 {
-				t.Errorf("stopped after %v, want about %v", d, tc.request)
+			// Measured from the initial request's arrival, before the
+			// limit starts: no wait passes the limit, so the call ends at
+			// most one wait (relMaxDelay) before it, however loaded the
+			// machine; and it ends within relBound, which a transport's
+			// limit of an hour would not.
+			log := srv.Requests(u)
+			if len(log) == 0 {
+				t.Fatal("the server got no request")
+			}
+			if d := end.Sub(log[0].Time); d > relBound || d < tc.request-relMaxDelay {
+				t.Errorf("stopped %v after the initial request arrived, want %v (less one wait) to %v", d, tc.request, relBound)
 			}
 		})
 	}
