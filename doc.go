@@ -23,8 +23,9 @@
 //
 // Users extend the chain with their own strategies (WithStrategies): one
 // that reads a status differently, one for a protocol of their own (its
-// Applies says where), or one that can cancel the remote operation
-// (strategies.Canceler).
+// Applies says where), one that can cancel the remote operation
+// (strategies.Canceler), or one that reads its protocol's error bodies
+// (strategies.ErrorReader).
 //
 // # Where lro deviates from the http.RoundTripper contract
 //
@@ -46,7 +47,9 @@
 // that produced it. RoundTrip interprets responses: an operation that ends
 // Failed or Canceled returns an *OperationError, and a poll that fails
 // returns a *ResponseError or *PollError, never a response and an error
-// together.
+// together. A ResponseError carries the service's error code and message as
+// the operation's strategy reads them from the error body
+// (strategies.ErrorReader, else strategies.ParseServiceError).
 //
 // Under WithoutPolling, the base transport is sent a shallow copy of req
 // whose context records the Transport's configuration, so that ResumeToken,

@@ -82,10 +82,16 @@ type ResponseError struct {
 	Phase string
 	// StatusCode is the response's status code.
 	StatusCode int
-	// Code and Message come from the body's "error" object
-	// ({"error":{"code":…,"message":…}}), when it has one.
-	Code    string
-	Message string
+	// Code, NumericCode and Message are the service's error code word,
+	// numeric code and message, as the operation's strategy read them
+	// from the body (strategies.ErrorReader): for Google's strategies an
+	// AIP-193 error's "status" (NOT_FOUND), "code" (404) and "message";
+	// for the others the body's "error" object
+	// ({"error":{"code":…,"message":…}}, a string code being Code and an
+	// integer one NumericCode). Each is zero when the body names none.
+	Code        string
+	NumericCode int
+	Message     string
 	// Attempts is how many times in a row the request got an error answer
 	// before lro gave up: 1 unless the answer was retried. Elapsed is the
 	// time from the first of those attempts to the last answer.
@@ -130,7 +136,11 @@ func (e *ResponseError) Error() string {
 	if e.why != "" {
 		b.WriteString(": " + e.why)
 	}
-	b.WriteString(serviceError(e.Code, e.Message))
+	code := e.Code
+	if code == "" && e.NumericCode != 0 && e.NumericCode != e.StatusCode {
+		code = strconv.Itoa(e.NumericCode) // a number the status line does not say already
+	}
+	b.WriteString(serviceError(code, e.Message))
 	return b.String()
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -202,33 +203,48 @@ func TestGoogleOperationsResumePollCancel(t *testing.T) {
 
 // TestGoogleDeadlineMidWait: the request's deadline passes while lro waits
 // between polls of an operation that never ends; RoundTrip returns at once
-// with the deadline error and a token that still works.
+// with the deadline error and a token that still works. The deadline must
+// pass after the initial response, which a loaded machine can delay past a
+// short deadline: an attempt whose operation never started (no Started
+// hook) proves nothing and is made again with twice the deadline.
 func TestGoogleDeadlineMidWait(t *testing.T) {
 	t.Parallel()
 	srv, base := newGoogle(t)
-	tr := lro.New(base, googleChain(), lro.WithPollInterval(10*time.Minute))
-	start := srv.Start(lrotest.GoogleScenario{Polls: -1})
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, start, nil)
-	began := time.Now()
-	_, err := (&http.Client{Transport: tr}).Do(req)
-	if d := time.Since(began); d > 5*time.Second {
-		t.Errorf("returned after %v; the wait was not cut short", d)
-	}
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want DeadlineExceeded", err)
-	}
-	tok, ok := lro.TokenFromError(err)
-	if !ok {
-		t.Fatal("no token in the error")
-	}
-	if got := len(srv.Requests(start)); got != 1 {
-		t.Errorf("service saw %d requests, want the initial one only", got)
-	}
-	res, err := lro.New(base, googleChain()).Poll(context.Background(), tok)
-	if err != nil || res.Done || res.Status != strategies.InProgress {
-		t.Errorf("Poll from the token = %+v, %v", res, err)
+	for limit := 150 * time.Millisecond; ; limit *= 2 {
+		var started atomic.Bool
+		tr := lro.New(base, googleChain(), lro.WithPollInterval(10*time.Minute),
+			lro.WithHooks(lro.Hooks{Started: func(lro.StartInfo) { started.Store(true) }}))
+		start := srv.Start(lrotest.GoogleScenario{Polls: -1})
+		ctx, cancel := context.WithTimeout(context.Background(), limit)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, start, nil)
+		began := time.Now()
+		_, err := (&http.Client{Transport: tr}).Do(req)
+		d := time.Since(began)
+		cancel()
+		if !started.Load() {
+			if limit > 10*time.Second {
+				t.Fatalf("no operation started within a %v deadline: %v", limit, err)
+			}
+			continue
+		}
+		if d > limit+5*time.Second {
+			t.Errorf("returned %v after a %v deadline; the 10 min wait was not cut short", d, limit)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want DeadlineExceeded", err)
+		}
+		tok, ok := lro.TokenFromError(err)
+		if !ok {
+			t.Fatal("no token in the error")
+		}
+		if got := len(srv.Requests(start)); got != 1 {
+			t.Errorf("service saw %d requests, want the initial one only", got)
+		}
+		res, err := lro.New(base, googleChain()).Poll(context.Background(), tok)
+		if err != nil || res.Done || res.Status != strategies.InProgress {
+			t.Errorf("Poll from the token = %+v, %v", res, err)
+		}
+		return
 	}
 }
 

@@ -237,9 +237,10 @@ func WithNotFoundGrace(d time.Duration) Option {
 // Cookie, API keys...) go to these hosts and their subdomains too, besides
 // the original request's host and its subdomains. Any other host gets only
 // the safe headers (see WithSafeHeaders). Hosts are names without ports,
-// matched without regard to case. Trusting a host does not relax the URL
-// policy (see WithAllowedHosts). None (the default) trusts only the
-// original host.
+// matched by strategies.HostUnder (without regard to ASCII case, one
+// trailing dot ignored, an IP address matching only itself), as the
+// original host is. Trusting a host does not relax the URL policy (see
+// WithAllowedHosts). None (the default) trusts only the original host.
 func WithTrustedHosts(hosts ...string) Option {
 	hosts = append([]string(nil), hosts...)
 	return optionFunc(func(c *config) {

@@ -216,7 +216,9 @@ func (r *run) pollError(err error) error {
 }
 
 // fetchError types a failed fetch: an error status becomes a ResponseError
-// carrying the response, anything else a PollError.
+// carrying the response and the service's error as the operation's strategy
+// reads it (strategies.ReadError), anything else a PollError. Every
+// ResponseError is made here: polls, the final GET and Cancel alike.
 func (r *run) fetchError(phase string, resp *http.Response, body []byte, err error) error {
 	if resp == nil {
 		return r.pollError(err)
@@ -227,9 +229,8 @@ func (r *run) fetchError(phase string, resp *http.Response, body []byte, err err
 	if r.streak > 1 {
 		e.Elapsed = time.Since(r.streakSince)
 	}
-	if f, perr := strategies.ParseFields(body); perr == nil {
-		e.Code, e.Message = f.ErrorCode, f.ErrorMessage
-	}
+	se := strategies.ReadError(r.strat, r.op, &strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL})
+	e.Code, e.NumericCode, e.Message = se.Code, se.NumericCode, se.Message
 	switch {
 	case phase == "poll" && resp.StatusCode == http.StatusNotFound && !r.visible && r.cfg.notFoundGrace > 0:
 		e.why = fmt.Sprintf("still not found when the not-found grace (%v) ran out", r.cfg.notFoundGrace)

@@ -81,51 +81,19 @@ func hasPrefixFold(s, prefix string) bool {
 }
 
 // trusted reports whether all the original headers, credentials included,
-// may go to host u.
+// may go to host u: the original host, its subdomains and WithTrustedHosts,
+// by strategies.HostUnder.
 func (c *config) trusted(o *origin, u *url.URL) bool {
-	h := asciiLower(u.Hostname())
-	if isDomainOrSubdomain(h, asciiLower(o.url.Hostname())) {
+	h := u.Hostname()
+	if strategies.HostUnder(h, o.url.Hostname()) {
 		return true
 	}
 	for _, t := range c.trustedHosts {
-		if isDomainOrSubdomain(h, asciiLower(t)) {
+		if strategies.HostUnder(h, t) {
 			return true
 		}
 	}
 	return false
-}
-
-// isDomainOrSubdomain reports whether sub is parent or a subdomain of it.
-func isDomainOrSubdomain(sub, parent string) bool {
-	if sub == parent {
-		return true
-	}
-	// IP addresses and IPv6 literals have no subdomains.
-	if strings.ContainsAny(sub, ":") || parent == "" {
-		return false
-	}
-	return strings.HasSuffix(sub, parent) && sub[len(sub)-len(parent)-1] == '.'
-}
-
-// asciiLower lowercases the ASCII letters of a host name. strings.ToLower
-// would map some non-ASCII letters to ASCII ones (the Kelvin sign to k),
-// making two hosts DNS tells apart look the same.
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
-			return asciiLowerMap(s)
-		}
-	}
-	return s // already lower-case ASCII: most hosts, on every request
-}
-
-func asciiLowerMap(s string) string {
-	return strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + ('a' - 'A')
-		}
-		return r
-	}, s)
 }
 
 // checkURL refuses URLs the operation must not follow: schemes other than

@@ -18,7 +18,7 @@ package lro
 //	    "status": 200, "body": {...} or "raw text", "headers": {"K": "v"},
 //	    "waits": [{"delay": "2ms", "reason": "retry-after"}],
 //	    "error": {"type": "OperationError", "is": ["ErrInvalidURL"], "status": "Failed",
-//	              "code": "...", "message": "...", "statusCode": 200, "phase": "poll",
+//	              "code": "...", "numericCode": 404, "message": "...", "statusCode": 200, "phase": "poll",
 //	              "body": {...} or "raw text", "contains": "substring"}
 //	  }
 //	}
@@ -30,7 +30,9 @@ package lro
 // request instead of answering. Expected requests are the full list, the
 // initial one first; URLs compare by scheme, host, path and query values.
 // Without "error", the scenario must succeed with "status" (and "body",
-// "headers" when given); with it, RoundTrip must fail that way.
+// "headers" when given); with it, RoundTrip must fail that way. The
+// service's error ("code", "numericCode", "message") is compared whole for
+// an OperationError and a ResponseError: absent means none.
 
 import (
 	"bytes"
@@ -107,15 +109,16 @@ type expectedWait struct {
 }
 
 type expectedError struct {
-	Type       string          `json:"type"`
-	Is         []string        `json:"is"`
-	Status     string          `json:"status"`
-	Code       string          `json:"code"`
-	Message    string          `json:"message"`
-	StatusCode int             `json:"statusCode"`
-	Phase      string          `json:"phase"`
-	Body       json.RawMessage `json:"body"`
-	Contains   string          `json:"contains"`
+	Type        string          `json:"type"`
+	Is          []string        `json:"is"`
+	Status      string          `json:"status"`
+	Code        string          `json:"code"`
+	NumericCode int             `json:"numericCode"`
+	Message     string          `json:"message"`
+	StatusCode  int             `json:"statusCode"`
+	Phase       string          `json:"phase"`
+	Body        json.RawMessage `json:"body"`
+	Contains    string          `json:"contains"`
 }
 
 // loadScenarios reads every scenario file, strictly: an unknown field is a

@@ -222,9 +222,9 @@ func checkError(t *testing.T, err error, want *expectedError) {
 			t.Fatalf("error %v (%T) is not an *OperationError", err, ue.Err)
 		}
 		// The scenario's status is the service's spelling.
-		if oe.ServiceStatus != want.Status || oe.Status != strategies.ParseStatus(want.Status) || oe.Code != want.Code || oe.Message != want.Message {
-			t.Errorf("got OperationError{Status: %q, ServiceStatus: %q, Code: %q, Message: %q}, want {%q, %q, %q, %q}",
-				oe.Status, oe.ServiceStatus, oe.Code, oe.Message, strategies.ParseStatus(want.Status), want.Status, want.Code, want.Message)
+		if oe.ServiceStatus != want.Status || oe.Status != strategies.ParseStatus(want.Status) || oe.Code != want.Code || oe.NumericCode != want.NumericCode || oe.Message != want.Message {
+			t.Errorf("got OperationError{Status: %q, ServiceStatus: %q, Code: %q, NumericCode: %d, Message: %q}, want {%q, %q, %q, %d, %q}",
+				oe.Status, oe.ServiceStatus, oe.Code, oe.NumericCode, oe.Message, strategies.ParseStatus(want.Status), want.Status, want.Code, want.NumericCode, want.Message)
 		}
 		resp = oe.Response
 	case "ResponseError":
@@ -237,6 +237,10 @@ func checkError(t *testing.T, err error, want *expectedError) {
 		}
 		if re.StatusCode != re.Response.StatusCode {
 			t.Errorf("ResponseError.StatusCode %d, Response.StatusCode %d", re.StatusCode, re.Response.StatusCode)
+		}
+		if re.Code != want.Code || re.NumericCode != want.NumericCode || re.Message != want.Message {
+			t.Errorf("got ResponseError{Code: %q, NumericCode: %d, Message: %q}, want {%q, %d, %q}",
+				re.Code, re.NumericCode, re.Message, want.Code, want.NumericCode, want.Message)
 		}
 		resp = re.Response
 	case "PollError":

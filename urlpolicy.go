@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/lrohttp/lro/strategies"
 )
@@ -187,6 +188,27 @@ func normHost(host string) string {
 	return strings.TrimSuffix(asciiLower(host), ".")
 }
 
+// asciiLower lowercases the ASCII letters of a host name. strings.ToLower
+// would map some non-ASCII letters to ASCII ones (the Kelvin sign to k),
+// making two hosts DNS tells apart look the same.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
+			return asciiLowerMap(s)
+		}
+	}
+	return s // already lower-case ASCII: most hosts, on every request
+}
+
+func asciiLowerMap(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
+}
+
 // classifyHost returns the class of a URL's host name when the name alone
 // tells it (an address, localhost, a metadata service's name), and false
 // for other names: what they reach is known only once dialled.
@@ -245,8 +267,8 @@ func parseAllowEntry(s string) (allowEntry, bool) {
 		a = a.WithZone("").Unmap()
 		return allowEntry{prefix: netip.PrefixFrom(a, a.BitLen())}, true
 	}
-	if h := normHost(s); h != "" {
-		return allowEntry{name: h}, true
+	if normHost(s) != "" {
+		return allowEntry{name: s}, true // matched by strategies.HostUnder
 	}
 	return allowEntry{}, false
 }
@@ -260,9 +282,8 @@ func (c *config) allowedHost(host string) bool {
 	if a, ok := hostAddr(host); ok {
 		return c.allowedAddr(a)
 	}
-	h := normHost(host)
 	for _, e := range c.allowedHosts {
-		if e.name != "" && isDomainOrSubdomain(h, e.name) {
+		if e.name != "" && strategies.HostUnder(host, e.name) {
 			return true
 		}
 	}
@@ -399,7 +420,7 @@ func (c *config) needsGuard(o *origin, u *url.URL) bool {
 	if _, known := classifyHost(host); known {
 		return false
 	}
-	if isDomainOrSubdomain(normHost(host), normHost(o.url.Hostname())) {
+	if strategies.HostUnder(host, o.url.Hostname()) {
 		return false // the origin itself: it was reached there already
 	}
 	return !c.allowedHost(host)

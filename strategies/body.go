@@ -38,8 +38,10 @@ type Fields struct {
 	PercentComplete    float64
 	HasPercentComplete bool
 	// ErrorCode and ErrorMessage come from the "error" object
-	// ({"error":{"code":…,"message":…}}).
+	// ({"error":{"code":…,"message":…}}). ErrorNumber is its "code" when
+	// that is a JSON integer that fits an int (ErrorCode is then ""), else 0.
 	ErrorCode    string
+	ErrorNumber  int
 	ErrorMessage string
 }
 
@@ -94,6 +96,7 @@ func parseFieldsSlow(body []byte) (Fields, error) {
 		}
 		if json.Unmarshal(raw.Error, &e) == nil {
 			f.ErrorCode, _ = jsonString(e.Code)
+			f.ErrorNumber = jsonInt(e.Code)
 			f.ErrorMessage, _ = jsonString(e.Message)
 		}
 	}
@@ -174,6 +177,15 @@ func jsonString(raw json.RawMessage) (s string, ok bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// jsonInt decodes raw as a JSON integer that fits an int, else 0.
+func jsonInt(raw json.RawMessage) int {
+	var n int
+	if len(raw) == 0 || json.Unmarshal(raw, &n) != nil {
+		return 0
+	}
+	return n
 }
 
 // ParseStatus maps a service's status string to a Status, ignoring case:

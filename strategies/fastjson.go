@@ -46,6 +46,7 @@ func parseFieldsFast(body []byte) (f Fields, ok bool) {
 	}
 	if len(r.errObj) > 0 && r.errObj[0] == '{' {
 		f.ErrorCode, _ = fastString(r.code)
+		f.ErrorNumber = fastInt(r.code)
 		f.ErrorMessage, _ = fastString(r.msg)
 	}
 	return f, true
@@ -413,6 +414,40 @@ func asciiFold(name []byte, key string) bool {
 	}
 	return true
 }
+
+// fastInt is jsonInt for a raw value that is valid JSON: a number without
+// fraction or exponent that fits an int, else 0. Short numbers (every
+// error code) are read without strconv, which would allocate.
+func fastInt(raw []byte) int {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > maxShortDigits {
+		if len(digits) == 0 || digits[0] < '0' || digits[0] > '9' {
+			return 0
+		}
+		n, err := strconv.Atoi(string(raw))
+		if err != nil {
+			return 0
+		}
+		return n
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	if len(digits) < len(raw) {
+		n = -n
+	}
+	return n
+}
+
+// maxShortDigits is how many decimal digits always fit an int.
+const maxShortDigits = strconv.IntSize*3/10 - 1
 
 // fastString is jsonString: the raw JSON value decoded as a string, ok
 // false for anything else. Plain valid UTF-8 needs no decoding; common

@@ -114,6 +114,11 @@ func resolveReference(base *url.URL, ref string) (*url.URL, error) {
 	if err != nil {
 		return nil, err
 	}
+	if u.Scheme == "" && u.Host != "" {
+		if _, err := url.Parse("http:" + ref); err != nil {
+			return nil, err // a scheme-relative ref whose host does not parse with a scheme
+		}
+	}
 	if base != nil {
 		u = base.ResolveReference(u)
 	}

@@ -19,6 +19,8 @@ func TestParseFields(t *testing.T) {
 		{`{"properties":{"provisioningState":"Creating"}}`, Fields{ProvisioningState: "Creating", HasProvisioningState: true}, nil},
 		{`{"status":"Failed","error":{"code":"Boom","message":"it broke","details":[]}}`,
 			Fields{Status: "Failed", HasStatus: true, ErrorCode: "Boom", ErrorMessage: "it broke"}, nil},
+		{`{"status":"Failed","error":{"code":409,"message":"busy"}}`,
+			Fields{Status: "Failed", HasStatus: true, ErrorNumber: 409, ErrorMessage: "busy"}, nil},
 		{`{"status":1,"properties":[],"resourceLocation":2,"percentComplete":"x","error":"e"}`, Fields{}, nil},
 		{`{"properties":{"provisioningState":null}}`, Fields{}, nil},
 		{`{"status":"\u0053ucceeded"}`, Fields{Status: "Succeeded", HasStatus: true}, nil},
@@ -135,6 +137,10 @@ func TestResolve(t *testing.T) {
 		{"https://svc.example.com/%zz", ""},
 		{"http://[::1", ""},
 		{"https:///no-host", ""},
+		{"//::", ""},      // url.Parse accepts it without a scheme, not with one
+		{"//h:1:2/x", ""}, // likewise
+		{"//h:8443/x", "https://h:8443/x"},
+		{"//[::1]:80/x", "https://[::1]:80/x"},
 	}
 	for _, tc := range tests {
 		got, err := Resolve(base, "Operation-Location", tc.ref)

@@ -63,7 +63,8 @@ type Strategy interface {
 	// Update reads one poll response of an operation this strategy started,
 	// and updates op: Status, ServiceStatus, Progress, the Error fields,
 	// PollURL, ResultURL, Data. resp is a 2xx answer; the transport handles
-	// redirects, retries and error statuses before calling Update. An error
+	// redirects, retries and error statuses before calling Update (an
+	// error status's body is read by ReadError: see ErrorReader). An error
 	// from Update ends the operation.
 	Update(op *Operation, resp *Response) error
 

@@ -90,6 +90,12 @@ func resolve(base *url.URL, source, ref string) (u *url.URL, printsAsRef bool, _
 	if err != nil {
 		return nil, false, &URLError{Source: source, URL: ref, Reason: "does not parse"}
 	}
+	if u.Scheme == "" && u.Host != "" && !hostParses(u.Host) {
+		// A scheme-relative ref ("//::"): url.Parse checks a host's port
+		// only when a scheme comes with it, so the resolved URL would print
+		// as one that does not parse.
+		return nil, false, &URLError{Source: source, URL: ref, Reason: "does not parse"}
+	}
 	parsed := true // u is url.Parse(ref)
 	if base != nil && !resolvesToItself(u) {
 		u, parsed = base.ResolveReference(u), false
@@ -108,6 +114,14 @@ func resolve(base *url.URL, source, ref string) (u *url.URL, printsAsRef bool, _
 		return nil, false, &URLError{Source: source, URL: ref[:min(len(ref), 64)] + "...", Reason: fmt.Sprintf("longer than %d bytes once resolved", MaxURLLength)}
 	}
 	return u, false, nil
+}
+
+// hostParses reports whether host, as url.Parse stored it, parses again as
+// the host of an absolute URL: a port, if any, is digits after the last
+// colon, and an IPv6 address is in brackets.
+func hostParses(host string) bool {
+	_, err := url.Parse("http://" + host)
+	return err == nil
 }
 
 // resolvesToItself reports whether base.ResolveReference(ref) would be a

@@ -53,6 +53,15 @@ type Strategy struct {
 // New returns the strategy for requests to hosts (domains with their
 // subdomains, strategies.MatchHost; "*" means every host). With no hosts
 // it applies nowhere.
+//
+// It takes its hosts itself, where Graph's and Google's strategies are
+// wrapped in strategies.OnHosts, because the list means something else
+// here: those protocols are whole without it (the default chain scopes
+// them to their vendor's hosts), whereas a 202 with a Location is this
+// pattern only where the user says so. A Strategy without hosts therefore
+// applies nowhere rather than everywhere, and "*" says "everywhere" on
+// purpose; repeatget and rules take their patterns the same way. The hosts
+// match by the same rule as OnHosts (strategies.HostUnder).
 func New(hosts ...string) *Strategy { return &Strategy{hosts: append([]string(nil), hosts...)} }
 
 // Name returns "async-reply".

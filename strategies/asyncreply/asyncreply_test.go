@@ -127,3 +127,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestHostsLikeOnHosts: New's hosts match by the rule of strategies.OnHosts
+// (strategies.HostUnder), trailing dots and IP literals included.
+func TestHostsLikeOnHosts(t *testing.T) {
+	t.Parallel()
+	loc := http.Header{"Location": {"/api/status/1"}}
+	urls := []string{"https://example.com/x", "https://Jobs.Example.com./x", "https://evil-example.com/x",
+		"https://example.com:8443/x", "https://1.2.3.4/x", "https://[fe80::1%25eth0.example.com]/x", "https://[::1]/x"}
+	for _, d := range []string{"example.com", "example.com.", "3.4", "1.2.3.4", "::1", "[::1]"} {
+		scoped := strategies.OnHosts(asyncreply.New("*"), d)
+		for _, raw := range urls {
+			u := mustURL(t, raw)
+			if got, want := asyncreply.New(d).Applies("POST", u, 202, loc), scoped.Applies("POST", u, 202, loc); got != want {
+				t.Errorf("New(%q) applies to %s: %t; OnHosts(New(\"*\"), %q): %t", d, raw, got, d, want)
+			}
+		}
+	}
+}

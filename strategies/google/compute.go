@@ -29,7 +29,10 @@ const ComputeName = "google-compute"
 // is the result (as it is when there is no targetLink). Progress comes from
 // the operation's "progress" (0 to 100).
 //
-// Compute operations cannot be canceled; the strategy is not a Canceler.
+// An error status (a poll or the final GET answered 4xx or 5xx) is read as
+// Operations reads it, the older format's first errors[].reason standing in
+// for a missing "status" (strategies.ErrorReader). Compute operations cannot
+// be canceled; the strategy is not a Canceler.
 func Compute() strategies.Strategy { return compute{} }
 
 type compute struct{}

@@ -38,7 +38,11 @@ const OperationsName = "google-operations"
 // with neither is success with the Operation as it is. Progress comes from
 // a numeric metadata.progressPercent, else metadata.progress.
 //
-// It cancels with POST {prefix}/{name}:cancel (strategies.Canceler).
+// It cancels with POST {prefix}/{name}:cancel (strategies.Canceler). An
+// error status (a poll or cancel answered 4xx or 5xx) is read as AIP-193
+// describes it (strategies.ErrorReader): the *lro.ResponseError has Code
+// the error's "status" (NOT_FOUND), NumericCode its "code" (404) and
+// Message its "message".
 func Operations() strategies.Strategy { return &operations{} }
 
 // OperationsWithPrefix is Operations for services whose operations live
