@@ -78,3 +78,25 @@ func TestStartsByBody(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStartsByBody: a PUT's 200 reporting Succeeded (answered by
+// settled's scan) and one reporting Creating (parsed).
+func BenchmarkStartsByBody(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		body []byte
+		want bool
+	}{
+		{"succeeded", []byte(`{"id":"/res/0","name":"res","properties":{"provisioningState":"Succeeded","size":3,"tier":"basic"}}`), false},
+		{"creating", []byte(`{"id":"/res/0","name":"res","properties":{"provisioningState":"Creating","size":3,"tier":"basic"}}`), true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if StartsByBody(tc.body) != tc.want {
+					b.Fatal("wrong answer")
+				}
+			}
+		})
+	}
+}

@@ -12,24 +12,33 @@ package detect
 // answer most PUTs get, is then known after one scan of its bytes. False
 // means unsure: the body is to be parsed.
 func settled(body []byte) bool {
-	open := -1 // the index after the quote that opened the current string
-	for i := 0; i < len(body); i++ {
-		switch byteClass[body[i]] {
-		case plainByte:
-			continue
-		case refuseByte:
+	i, n := 0, len(body)
+	for {
+		// Outside strings, then inside one: plain bytes in tight loops.
+		for i < n && byteClass[body[i]] == plainByte {
+			i++
+		}
+		if i >= n {
+			return true
+		}
+		if body[i] != '"' {
+			return false // a refused byte
+		}
+		open := i + 1
+		for i = open; i < n && byteClass[body[i]] == plainByte; i++ {
+		}
+		if i >= n {
+			return true // a string never closed: not JSON
+		}
+		if body[i] != '"' {
 			return false
 		}
-		if open < 0 { // a quote opens a string
-			open = i + 1
-			continue
-		}
 		s := body[open:i]
-		open = -1
+		i++
 		if !foldsTo(s, "provisioningstate") {
 			continue
 		}
-		j := skipSpace(body, i+1)
+		j := skipSpace(body, i)
 		if j >= len(body) || body[j] != ':' {
 			return false // not a member name: unsure
 		}
@@ -44,9 +53,8 @@ func settled(body []byte) bool {
 		if end >= len(body) || !terminalWord(body[j+1:end]) {
 			return false
 		}
-		i = end // the value is a string with no byte left to check
+		i = end + 1 // the value is a string with no byte left to check
 	}
-	return true
 }
 
 // The classes of bytes settled tells apart.
