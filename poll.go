@@ -3,6 +3,7 @@ package lro
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -153,6 +154,12 @@ func (r *run) act(next action, target string, last *http.Response, body []byte) 
 		return r.final(target)
 	case failed:
 		return nil, r.operationError(last, body)
+	}
+	if last.Body == io.ReadCloser(&r.body) {
+		// A poll's answer, read into r.buf: no poll follows it, so its
+		// reader is the caller's, rewound for hooks that read it.
+		r.body.Reset(body)
+		return last, nil
 	}
 	last.Body = bytesBody(body)
 	return last, nil
