@@ -1,42 +1,19 @@
 package lro
 
 import (
-	"bufio"
-	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
-)
 
-type hostCase struct {
-	host, domain string
-	want         bool
-}
+	"github.com/lrohttp/lro/internal/hosttable"
+)
 
 // readHostCases reads the table of the host rule that strategies.HostUnder
 // is tested with.
-func readHostCases(t *testing.T) []hostCase {
+func readHostCases(t *testing.T) []hosttable.Case {
 	t.Helper()
-	f, err := os.Open("strategies/testdata/hostunder.txt")
+	cases, err := hosttable.Cases()
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var cases []hostCase
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		var c hostCase
-		if _, err := fmt.Sscanf(line, "%q %q %t", &c.host, &c.domain, &c.want); err != nil {
-			t.Fatalf("hostunder.txt:%d: %v", n, err)
-		}
-		cases = append(cases, c)
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return cases
@@ -60,31 +37,31 @@ func hostURL(host string) (*url.URL, bool) {
 func TestHostRule(t *testing.T) {
 	t.Parallel()
 	for _, tc := range readHostCases(t) {
-		u, _ := hostURL(tc.host)
+		u, _ := hostURL(tc.Host)
 		other := &origin{url: &url.URL{Scheme: "https", Host: "origin.invalid"}}
-		c := &config{trustedHosts: []string{tc.domain}}
-		if got := c.trusted(other, u); got != tc.want {
-			t.Errorf("WithTrustedHosts(%q): trusted(%q) = %t, want %t", tc.domain, tc.host, got, tc.want)
+		c := &config{trustedHosts: []string{tc.Domain}}
+		if got := c.trusted(other, u); got != tc.Want {
+			t.Errorf("WithTrustedHosts(%q): trusted(%q) = %t, want %t", tc.Domain, tc.Host, got, tc.Want)
 		}
 		// Names of WithAllowedHosts, against hosts that are no address
 		// (those go by the entries' prefixes).
-		if e, ok := parseAllowEntry(tc.domain); ok && e.name != "" {
+		if e, ok := parseAllowEntry(tc.Domain); ok && e.name != "" {
 			c := &config{allowedHosts: []allowEntry{e}}
-			if _, isAddr := hostAddr(tc.host); !isAddr && c.allowedHost(tc.host) != tc.want {
-				t.Errorf("WithAllowedHosts(%q): allowedHost(%q) = %t, want %t", tc.domain, tc.host, !tc.want, tc.want)
+			if _, isAddr := hostAddr(tc.Host); !isAddr && c.allowedHost(tc.Host) != tc.Want {
+				t.Errorf("WithAllowedHosts(%q): allowedHost(%q) = %t, want %t", tc.Domain, tc.Host, !tc.Want, tc.Want)
 			}
 		}
-		ou, ok := hostURL(tc.domain)
-		if !ok || tc.domain == "" {
+		ou, ok := hostURL(tc.Domain)
+		if !ok || tc.Domain == "" {
 			continue // no original request has this host
 		}
 		o := &origin{url: ou}
-		if got := (&config{}).trusted(o, u); got != tc.want {
-			t.Errorf("original host %q: trusted(%q) = %t, want %t", tc.domain, tc.host, got, tc.want)
+		if got := (&config{}).trusted(o, u); got != tc.Want {
+			t.Errorf("original host %q: trusted(%q) = %t, want %t", tc.Domain, tc.Host, got, tc.Want)
 		}
-		if _, known := classifyHost(tc.host); !known {
-			if got := (&config{}).needsGuard(o, u); got == tc.want {
-				t.Errorf("original host %q: needsGuard(%q) = %t, want %t", tc.domain, tc.host, got, !tc.want)
+		if _, known := classifyHost(tc.Host); !known {
+			if got := (&config{}).needsGuard(o, u); got == tc.Want {
+				t.Errorf("original host %q: needsGuard(%q) = %t, want %t", tc.Domain, tc.Host, got, !tc.Want)
 			}
 		}
 	}

@@ -1,42 +1,19 @@
 package strategies
 
 import (
-	"bufio"
-	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/lrohttp/lro/internal/hosttable"
 )
 
-type hostCase struct {
-	host, domain string
-	want         bool
-}
-
-// readHostCases reads testdata/hostunder.txt, the table of the host rule.
-func readHostCases(t *testing.T) []hostCase {
+// readHostCases reads the table of the host rule (internal/hosttable).
+func readHostCases(t *testing.T) []hosttable.Case {
 	t.Helper()
-	f, err := os.Open("testdata/hostunder.txt")
+	cases, err := hosttable.Cases()
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var cases []hostCase
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		var c hostCase
-		if _, err := fmt.Sscanf(line, "%q %q %t", &c.host, &c.domain, &c.want); err != nil {
-			t.Fatalf("hostunder.txt:%d: %v", n, err)
-		}
-		cases = append(cases, c)
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return cases
@@ -46,21 +23,21 @@ func readHostCases(t *testing.T) []hostCase {
 func TestHostUnder(t *testing.T) {
 	t.Parallel()
 	for _, tc := range readHostCases(t) {
-		if got := HostUnder(tc.host, tc.domain); got != tc.want {
-			t.Errorf("HostUnder(%q, %q) = %t, want %t", tc.host, tc.domain, got, tc.want)
+		if got := HostUnder(tc.Host, tc.Domain); got != tc.Want {
+			t.Errorf("HostUnder(%q, %q) = %t, want %t", tc.Host, tc.Domain, got, tc.Want)
 		}
-		if got := MatchHost(tc.domain, tc.host); got != tc.want {
-			t.Errorf("MatchHost(%q, %q) = %t, want %t", tc.domain, tc.host, got, tc.want)
+		if got := MatchHost(tc.Domain, tc.Host); got != tc.Want {
+			t.Errorf("MatchHost(%q, %q) = %t, want %t", tc.Domain, tc.Host, got, tc.Want)
 		}
-		u := &url.URL{Scheme: "https", Host: tc.host + ":8443", Path: "/x"}
-		if strings.Contains(tc.host, ":") {
-			u.Host = "[" + tc.host + "]:8443"
+		u := &url.URL{Scheme: "https", Host: tc.Host + ":8443", Path: "/x"}
+		if strings.Contains(tc.Host, ":") {
+			u.Host = "[" + tc.Host + "]:8443"
 		}
-		if u.Hostname() != tc.host {
+		if u.Hostname() != tc.Host {
 			t.Fatalf("test bug: %q has Hostname %q", u.Host, u.Hostname())
 		}
-		if got := OnHosts(any202{}, tc.domain).Applies("POST", u, 202, nil); got != tc.want {
-			t.Errorf("OnHosts(%q) applies to %s: %t, want %t", tc.domain, u, got, tc.want)
+		if got := OnHosts(any202{}, tc.Domain).Applies("POST", u, 202, nil); got != tc.Want {
+			t.Errorf("OnHosts(%q) applies to %s: %t, want %t", tc.Domain, u, got, tc.Want)
 		}
 	}
 }
@@ -152,8 +129,8 @@ func FuzzHostUnder(f *testing.F) {
 // Not parallel: AllocsPerRun refuses to run beside parallel tests.
 func TestHostUnderAllocations(t *testing.T) {
 	for _, tc := range readHostCases(t) {
-		if n := testing.AllocsPerRun(50, func() { HostUnder(tc.host, tc.domain) }); n != 0 {
-			t.Errorf("HostUnder(%q, %q) allocates %v times, want 0", tc.host, tc.domain, n)
+		if n := testing.AllocsPerRun(50, func() { HostUnder(tc.Host, tc.Domain) }); n != 0 {
+			t.Errorf("HostUnder(%q, %q) allocates %v times, want 0", tc.Host, tc.Domain, n)
 		}
 	}
 }
