@@ -8,17 +8,6 @@ import (
 	"github.com/lrohttp/lro/internal/hosttable"
 )
 
-// readHostCases reads the table of the host rule that strategies.HostUnder
-// is tested with.
-func readHostCases(t *testing.T) []hosttable.Case {
-	t.Helper()
-	cases, err := hosttable.Cases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
-
 // hostURL is an https URL whose Hostname is host (an IPv6 literal goes in
 // brackets), or false when no URL has that Hostname.
 func hostURL(host string) (*url.URL, bool) {
@@ -36,7 +25,7 @@ func hostURL(host string) (*url.URL, bool) {
 // WithAllowedHosts names by the same rule.
 func TestHostRule(t *testing.T) {
 	t.Parallel()
-	for _, tc := range readHostCases(t) {
+	for _, tc := range hosttable.Cases(t) {
 		u, _ := hostURL(tc.Host)
 		other := &origin{url: &url.URL{Scheme: "https", Host: "origin.invalid"}}
 		c := &config{trustedHosts: []string{tc.Domain}}

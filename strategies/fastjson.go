@@ -423,11 +423,11 @@ func fastInt(raw []byte) int {
 	if len(digits) > 0 && digits[0] == '-' {
 		digits = digits[1:]
 	}
-	if len(digits) == 0 || len(digits) > maxShortDigits {
-		if len(digits) == 0 || digits[0] < '0' || digits[0] > '9' {
-			return 0
-		}
-		n, err := strconv.Atoi(string(raw))
+	if len(digits) == 0 {
+		return 0
+	}
+	if len(digits) > maxShortDigits {
+		n, err := strconv.Atoi(string(raw)) // 0 and an error for a fraction, an exponent or a number past int
 		if err != nil {
 			return 0
 		}

@@ -9,20 +9,10 @@ import (
 	"github.com/lrohttp/lro/internal/hosttable"
 )
 
-// readHostCases reads the table of the host rule (internal/hosttable).
-func readHostCases(t *testing.T) []hosttable.Case {
-	t.Helper()
-	cases, err := hosttable.Cases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
-
 // TestHostUnder holds the host rule, and MatchHost and OnHosts to it.
 func TestHostUnder(t *testing.T) {
 	t.Parallel()
-	for _, tc := range readHostCases(t) {
+	for _, tc := range hosttable.Cases(t) {
 		if got := HostUnder(tc.Host, tc.Domain); got != tc.Want {
 			t.Errorf("HostUnder(%q, %q) = %t, want %t", tc.Host, tc.Domain, got, tc.Want)
 		}
@@ -128,7 +118,7 @@ func FuzzHostUnder(f *testing.F) {
 
 // Not parallel: AllocsPerRun refuses to run beside parallel tests.
 func TestHostUnderAllocations(t *testing.T) {
-	for _, tc := range readHostCases(t) {
+	for _, tc := range hosttable.Cases(t) {
 		if n := testing.AllocsPerRun(50, func() { HostUnder(tc.Host, tc.Domain) }); n != 0 {
 			t.Errorf("HostUnder(%q, %q) allocates %v times, want 0", tc.Host, tc.Domain, n)
 		}

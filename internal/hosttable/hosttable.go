@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"testing"
 )
 
 //go:embed hostunder.txt
@@ -20,10 +21,20 @@ type Case struct {
 	Want         bool
 }
 
-// Cases parses the table. Each line holds a Go-quoted host, a Go-quoted
-// domain and true or false; blank lines and lines starting with # are
-// skipped. It fails on a malformed line, naming it, and on an empty table.
-func Cases() ([]Case, error) {
+// Cases returns the table's cases, or fails tb (Fatal) when a line is
+// malformed, naming it, or the table holds no case. Each line holds a
+// Go-quoted host, a Go-quoted domain and true or false; blank lines and
+// lines starting with # are skipped.
+func Cases(tb testing.TB) []Case {
+	tb.Helper()
+	cases, err := parse(table)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cases
+}
+
+func parse(table string) ([]Case, error) {
 	var cases []Case
 	for n, line := range strings.Split(table, "\n") {
 		line = strings.TrimSpace(line)
