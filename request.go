@@ -41,6 +41,9 @@ type origin struct {
 	// (a final GET, a poll that sees the end), which then needs no
 	// template: it is built on send's stack.
 	sentTo *url.URL
+	// checked is the polling URL checkStart passed through checkURL
+	// against this origin: its first request is not checked again.
+	checked *url.URL
 
 	// trustedHeader is the header of requests to trusted hosts, built
 	// once per operation (newRequest) and shared by them, without a
@@ -225,8 +228,10 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		tmpl, guarded := o.lastReq, o.lastGuard
 		fresh := hops > 0 || tmpl == nil || tmpl.Method != method
 		if fresh {
-			if err := c.checkURL(o, u, source); err != nil {
-				return nil, err
+			if hops > 0 || u != o.checked {
+				if err := c.checkURL(o, u, source); err != nil {
+					return nil, err
+				}
 			}
 			guarded = c.needsGuard(o, u)
 		}
@@ -276,8 +281,11 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 				c.jar.SetCookies(u, cks)
 			}
 		}
+		if !isRedirect(resp.StatusCode) {
+			return resp, nil
+		}
 		loc := resp.Header.Get("Location")
-		if !isRedirect(resp.StatusCode) || loc == "" {
+		if loc == "" {
 			return resp, nil
 		}
 		drain(resp.Body)

@@ -55,7 +55,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cfg.jar.SetCookies(req.URL, cks)
 		}
 	}
-	r := newRun(t.base, cfg, req.Context(), req, origin{url: req.URL, header: req.Header, lastTarget: op.PollURL, lastURL: pollURL}, s, op)
+	r := newRun(t.base, cfg, req.Context(), req, origin{url: req.URL, header: req.Header, lastTarget: op.PollURL, lastURL: pollURL, checked: pollURL}, s, op)
 	r.requests = 1
 	return r.complete(resp, peeked)
 }
