@@ -120,7 +120,7 @@ func main() {
 			aa, _ := med(g, "azcore", "allocs/op")
 			ht, _ := med(g, "hand", "ns/op")
 			ha, _ := med(g, "hand", "allocs/op")
-			for _, impl := range []string{"lro", "azcore", "hand"} {
+			for _, impl := range []string{"lro", "azcore", "hand", "floor"} {
 				t, ok := med(g, impl, "ns/op")
 				if !ok {
 					continue
@@ -138,7 +138,7 @@ func main() {
 			klo, _ := strconv.Atoi(strings.TrimPrefix(lo, bench+"K="))
 			khi, _ := strconv.Atoi(strings.TrimPrefix(hi, bench+"K="))
 			fmt.Printf("\nPer extra poll (K=%d → K=%d):", klo, khi)
-			for _, impl := range []string{"lro", "azcore", "hand"} {
+			for _, impl := range []string{"lro", "azcore", "hand", "floor"} {
 				a0, ok0 := med(lo, impl, "allocs/op")
 				a1, ok1 := med(hi, impl, "allocs/op")
 				t0, _ := med(lo, impl, "ns/op")
