@@ -197,7 +197,9 @@ func WithMaxStatusBody(n int64) Option {
 }
 
 // WithPollTimeout bounds each poll, from sending it to reading its body, and
-// the final GET up to its headers. Zero or less means DefaultPollTimeout.
+// the final GET up to its headers. A poll that follows a wait counts from
+// when the wait's timer fired, which may be a scheduling delay before it is
+// sent. Zero or less means DefaultPollTimeout.
 func WithPollTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.pollTimeout = positiveOr(d, DefaultPollTimeout) })
 }

@@ -35,22 +35,21 @@ type run struct {
 	sr    strategies.Response // what Update reads, reused by every poll
 	timer *time.Timer         // the wait between polls, reused
 
-	// Reused by every request (attempt): the context requests carry, the
-	// timer that cancels it past the poll timeout, the buffer status
-	// bodies are read into, and the reader over it that a poll response's
-	// Body is. A poll's bytes stay valid until the next poll: Update,
-	// hooks and errors see each poll's own; the response that ends the
-	// operation keeps its bytes, as no poll follows it.
-	rctx    context.Context
-	rcancel context.CancelFunc
-	rtimer  *time.Timer
-	buf     []byte
-	body    bytesReadCloser
+	// Reused by every request (attempt): the poll timeout (its context
+	// and timer), the buffer status bodies are read into, and the reader
+	// over it that a poll response's Body is. A poll's bytes stay valid
+	// until the next poll: Update, hooks and errors see each poll's own;
+	// the response that ends the operation keeps its bytes, as no poll
+	// follows it.
+	pt   pollTimer
+	buf  []byte
+	body bytesReadCloser
 
 	// The last fetch's streak of answers with the same error status: how
-	// many, and since when (for the ResponseError it may become).
-	streak      int
-	streakSince time.Time
+	// many, and since when, after start (for the ResponseError it may
+	// become).
+	streak   int
+	streakAt time.Duration
 }
 
 func newRun(base http.RoundTripper, cfg *config, ctx context.Context, req *http.Request, o origin, s strategies.Strategy, op *strategies.Operation) *run {
@@ -92,11 +91,11 @@ func (r *run) complete(initial *http.Response, peeked []byte) (resp *http.Respon
 // (the initial one, or none under Resume); the first wait is delay.
 func (r *run) drive(last *http.Response, body []byte, next action, target string, delay time.Duration, reason WaitReason) (*http.Response, error) {
 	for next == pollAgain {
-		if err := r.wait(delay, reason); err != nil {
+		woke, err := r.wait(delay, reason)
+		if err != nil {
 			return nil, r.pollError(err)
 		}
-		var err error
-		if last, body, err = r.poll(); err != nil {
+		if last, body, err = r.poll(woke); err != nil {
 			return nil, err
 		}
 		delay, reason = r.nextDelay(last.Header)
@@ -166,16 +165,17 @@ func (r *run) act(next action, target string, last *http.Response, body []byte) 
 }
 
 // poll GETs the polling URL once (retrying transient failures) and hands the
-// answer to the strategy.
-func (r *run) poll() (*http.Response, []byte, error) {
+// answer to the strategy. woke is when the wait before it ended, or zero
+// (fetch).
+func (r *run) poll(woke time.Time) (*http.Response, []byte, error) {
 	if r.op.PollURL != r.o.lastTarget {
 		// A new polling URL the strategy parsed (SetPollURL) is not
 		// parsed again.
 		if u := r.op.ParsedPollURL(); u != nil {
-			r.o.lastTarget, r.o.lastURL, r.o.lastReq = r.op.PollURL, u, nil
+			r.o.lastTarget, r.o.lastURL, r.o.lastReq, r.o.lastChecked = r.op.PollURL, u, nil, false
 		}
 	}
-	resp, body, err := r.fetch(r.op.PollURL, "polling URL", true)
+	resp, body, err := r.fetch(r.op.PollURL, "polling URL", true, woke)
 	if err != nil {
 		return nil, nil, r.fetchError("poll", resp, body, err)
 	}
@@ -234,7 +234,7 @@ func (r *run) fetchError(phase string, resp *http.Response, body []byte, err err
 	e := &ResponseError{Phase: phase, StatusCode: resp.StatusCode, Response: resp, Token: r.token(), Err: err,
 		Attempts: max(r.streak, 1)}
 	if r.streak > 1 {
-		e.Elapsed = time.Since(r.streakSince)
+		e.Elapsed = time.Since(r.start) - r.streakAt
 	}
 	se := strategies.ReadError(r.strat, r.op, &strategies.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL})
 	e.Code, e.NumericCode, e.Message = se.Code, se.NumericCode, se.Message
@@ -278,7 +278,7 @@ func (r *run) operationError(last *http.Response, body []byte) error {
 
 // final GETs the result. Its body streams to the caller untouched.
 func (r *run) final(target string) (*http.Response, error) {
-	resp, body, err := r.fetch(target, "result URL", false)
+	resp, body, err := r.fetch(target, "result URL", false, time.Time{})
 	if err != nil {
 		return nil, r.fetchError("result", resp, body, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -36,14 +37,15 @@ type origin struct {
 	// which gives each request its own header.
 	lastReq   *http.Request
 	lastGuard bool
+	// lastChecked is whether lastURL is the polling URL checkStart
+	// passed through checkURL against this origin: requests to it are
+	// not checked again (checkURL depends on nothing else).
+	lastChecked bool
 	// sentTo is the URL the last first request (below a template) went
 	// to: a second request to it builds lastReq. Most URLs get one request
 	// (a final GET, a poll that sees the end), which then needs no
 	// template: it is built on send's stack.
 	sentTo *url.URL
-	// checked is the polling URL checkStart passed through checkURL
-	// against this origin: its first request is not checked again.
-	checked *url.URL
 
 	// trustedHeader is the header of requests to trusted hosts, built
 	// once per operation (newRequest) and shared by them, without a
@@ -219,7 +221,7 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		if err != nil {
 			return nil, &strategies.URLError{Source: source, URL: target, Reason: "does not parse"}
 		}
-		o.lastTarget, o.lastURL, o.lastReq = target, u, nil
+		o.lastTarget, o.lastURL, o.lastReq, o.lastChecked = target, u, nil, false
 	}
 	for hops := 0; ; hops++ {
 		// A poll of the URL the last one went to reuses what was
@@ -228,7 +230,7 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		tmpl, guarded := o.lastReq, o.lastGuard
 		fresh := hops > 0 || tmpl == nil || tmpl.Method != method
 		if fresh {
-			if hops > 0 || u != o.checked {
+			if hops > 0 || !o.lastChecked || u != o.lastURL {
 				if err := c.checkURL(o, u, source); err != nil {
 					return nil, err
 				}
@@ -303,17 +305,18 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 	}
 }
 
-// attempt sends one request, bounded by the poll timeout. A response it
-// returns has a readable body: the bytes read (r.buf, with r.body reading
-// them), or the live body of a streamed 2xx.
+// attempt sends one request, sent at sent (fetch), bounded by the poll
+// timeout. A response it returns has a readable body: the bytes read
+// (r.buf, with r.body reading them), or the live body of a streamed 2xx.
 //
-// The requests of an operation carry one context, r.rctx (requestContext),
-// and one timer that cancels it when a request runs past the poll timeout:
-// no context or timer is allocated per request. A poll is bounded until its
-// body is read; the final GET only until its headers (or its error body)
-// are: a 2xx body streams to the caller for as long as it takes, and takes
-// the context with it (cancelBody). After the timer fired, the next request
-// gets a fresh context.
+// The requests of an operation carry one context, r.pt.ctx, and one timer
+// that cancels it when a request runs past the poll timeout (pollTimer): no
+// context or timer is allocated per request, and a request costs no timer
+// operation either. A poll is bounded until its body is read; the final GET
+// only until its headers (or its error body) are: a 2xx body streams to the
+// caller for as long as it takes, and takes the context with it
+// (cancelBody). After the timer canceled it, the next request gets a fresh
+// context.
 //
 // The poll timeout is not cut short by the operation's deadline (WithMaxWait
 // is checked between requests), so a request in flight may end up to one poll
@@ -325,14 +328,14 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 // TestSoak as another caller's initial request failing with a bare "context
 // deadline exceeded". The shared context is only canceled by its timer,
 // while a request is in flight, or once the operation is over.
-func (r *run) attempt(target, source string, read bool) (*http.Response, []byte, error) {
-	ctx := r.requestContext()
+func (r *run) attempt(target, source string, read bool, sent time.Time) (*http.Response, []byte, error) {
+	ctx := r.requestContext(sent)
 	resp, err := r.cfg.send(ctx, r.base, &r.o, http.MethodGet, target, source, &r.requests)
 	if err != nil {
-		return nil, nil, r.timedOut(r.stopTimer(), target, err)
+		return nil, nil, r.timedOut(r.endRequest(), target, err)
 	}
 	if !read && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		if r.stopTimer() { // the timer fired as the headers came
+		if r.endRequest() { // the timer fired as the headers came
 			resp.Body.Close()
 			return nil, nil, r.timedOut(true, target, context.Canceled)
 		}
@@ -340,7 +343,7 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 		return resp, nil, nil
 	}
 	body, err := readStatusBody(r.buf[:0], resp.Body, resp.ContentLength, r.cfg.maxStatusBody)
-	fired := r.stopTimer()
+	fired := r.endRequest()
 	if err != nil {
 		if te, ok := r.timedOut(fired, target, err).(*pollTimeoutError); ok {
 			te.reading = true
@@ -360,45 +363,111 @@ func (r *run) attempt(target, source string, read bool) (*http.Response, []byte,
 	return resp, body, nil
 }
 
-// requestContext returns the context the operation's next request
-// carries, and starts the poll timeout's timer: r.ctx's child, made at the
-// first request and again after the timer fired.
-func (r *run) requestContext() context.Context {
-	if r.rctx == nil {
-		r.rctx, r.rcancel = context.WithCancel(r.ctx)
-		r.rtimer = time.AfterFunc(r.cfg.pollTimeout, r.rcancel)
-		return r.rctx
-	}
-	r.rtimer.Reset(r.cfg.pollTimeout)
-	return r.rctx
+// pollTimer is the poll timeout of an operation's requests: one context
+// they share, and one timer (time.AfterFunc of timeUp) that cancels it when
+// the request in flight has run past the timeout. The timer is armed at a
+// request when it is not already, and left armed after it: while requests
+// follow each other within the timeout it never needs a Reset or a Stop.
+// When it fires, timeUp cancels the context if the request in flight was
+// sent a poll timeout ago or more, re-arms itself for the rest of that
+// request's timeout if it was sent later, and disarms itself when no
+// request is in flight. Its fields are guarded by mu, which timeUp holds.
+type pollTimer struct {
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
+	timer  *time.Timer
+	sent   time.Duration // when the request in flight was sent, since run.start
+	armed  bool          // timer is scheduled, or timeUp is about to run
+	out    bool          // a request is in flight
+	fired  bool          // timeUp canceled ctx under the request in flight
 }
 
-// stopTimer stops the poll timeout's timer after a request and reports
-// whether it had fired; its context is then canceled and dropped.
-func (r *run) stopTimer() (fired bool) {
-	if r.rtimer.Stop() {
-		return false
+// requestContext returns the context the operation's next request, sent
+// at sent, carries, and arms the poll timeout's timer unless it is armed:
+// the context is made at the first request, and again after the timer
+// canceled it.
+func (r *run) requestContext(sent time.Time) context.Context {
+	p := &r.pt
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ctx == nil {
+		p.ctx, p.cancel = context.WithCancel(r.ctx)
 	}
-	r.rcancel()
-	r.rctx, r.rcancel, r.rtimer = nil, nil, nil
-	return true
+	p.out, p.sent = true, sent.Sub(r.start)
+	if !p.armed {
+		p.armed = true
+		if p.timer == nil {
+			p.timer = time.AfterFunc(r.cfg.pollTimeout, r.timeUp)
+		} else {
+			p.timer.Reset(r.cfg.pollTimeout)
+		}
+	}
+	return p.ctx
+}
+
+// timeUp runs when the poll timeout's timer fires, on a goroutine of its
+// own (time.AfterFunc).
+func (r *run) timeUp() {
+	p := &r.pt
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.out {
+		p.armed = false
+		return
+	}
+	if left := r.cfg.pollTimeout - (time.Since(r.start) - p.sent); left > 0 {
+		p.timer.Reset(left) // a later request than the one it was armed for
+		return
+	}
+	p.armed, p.fired = false, true
+	p.cancel()
+}
+
+// endRequest ends the request in flight and reports whether the poll
+// timeout canceled its context; that context is then dropped.
+func (r *run) endRequest() (fired bool) {
+	p := &r.pt
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fired = p.fired
+	p.out, p.fired = false, false
+	if fired {
+		p.ctx, p.cancel = nil, nil
+	}
+	return fired
 }
 
 // handOff gives the request context to a final GET's body, which cancels
-// it on Close; the run no longer cancels it. The timer is stopped.
+// it on Close; the run no longer cancels it, and its timer is stopped.
+// The request has ended (endRequest).
 func (r *run) handOff() context.CancelFunc {
-	cancel := r.rcancel
-	r.rctx, r.rcancel, r.rtimer = nil, nil, nil
+	p := &r.pt
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cancel := p.cancel
+	p.ctx, p.cancel = nil, nil
+	p.timer.Stop()
+	p.armed = false
 	return cancel
 }
 
-// releaseContext cancels the request context unless a final GET's body
-// took it: at the end of RoundTrip, Resume and each Poll step.
+// releaseContext stops the poll timeout's timer and cancels the request
+// context unless a final GET's body took it: at the end of RoundTrip,
+// Resume and each Poll step. A timeUp that was about to run finds no
+// request in flight and does nothing; a run keeps no timer armed past it.
 func (r *run) releaseContext() {
-	if r.rcancel != nil {
-		r.rtimer.Stop()
-		r.rcancel()
-		r.rctx, r.rcancel, r.rtimer = nil, nil, nil
+	p := &r.pt
+	if p.timer == nil {
+		return // no request was sent
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.timer.Stop()
+	p.armed, p.out = false, false
+	if p.cancel != nil {
+		p.cancel()
+		p.ctx, p.cancel = nil, nil
 	}
 }
 

@@ -169,7 +169,7 @@ func (t *Transport) Poll(ctx context.Context, token string) (res PollResult, err
 		}
 		return PollResult{Status: r.op.Status, ServiceStatus: r.op.ServiceStatus, Done: true, Response: resp, Token: token}, nil
 	}
-	last, body, err := r.poll()
+	last, body, err := r.poll(time.Time{})
 	if err != nil {
 		return PollResult{Status: r.op.Status, Token: token}, err
 	}

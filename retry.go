@@ -115,10 +115,13 @@ func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
 }
 
 // wait blocks for d, or until the context ends. A wait that would pass the
-// operation's deadline fails at once with ErrMaxWait.
-func (r *run) wait(d time.Duration, reason WaitReason) error {
+// operation's deadline fails at once with ErrMaxWait. woke is when its
+// timer fired (the time the timer's channel carries: when it was due), or
+// zero when it did not wait; the request that follows takes it as its send
+// time instead of reading the clock again, which is not free.
+func (r *run) wait(d time.Duration, reason WaitReason) (woke time.Time, _ error) {
 	if time.Now().Add(d).After(r.deadline()) {
-		return r.maxWaitError()
+		return time.Time{}, r.maxWaitError()
 	}
 	for _, h := range r.cfg.hooks {
 		if h.Waiting != nil {
@@ -126,7 +129,7 @@ func (r *run) wait(d time.Duration, reason WaitReason) error {
 		}
 	}
 	if err := r.ctx.Err(); err != nil || d <= 0 {
-		return err
+		return time.Time{}, err
 	}
 	// One timer per operation: Reset and Stop leave no stale tick in its
 	// channel (Go 1.23 timers).
@@ -136,11 +139,11 @@ func (r *run) wait(d time.Duration, reason WaitReason) error {
 		r.timer.Reset(d)
 	}
 	select {
-	case <-r.timer.C:
-		return nil
+	case woke = <-r.timer.C:
+		return woke, nil
 	case <-r.ctx.Done():
 		r.timer.Stop()
-		return r.ctx.Err()
+		return time.Time{}, r.ctx.Err()
 	}
 }
 
@@ -150,27 +153,29 @@ func (r *run) wait(d time.Duration, reason WaitReason) error {
 // a response, resp and body are the last answer.
 //
 // It counts the streak of answers with the same status that ended it
-// (r.streak, since r.streakSince), for the ResponseError it may become.
-func (r *run) fetch(target, source string, read bool) (resp *http.Response, body []byte, err error) {
-	first := time.Now()
-	r.streak, r.streakSince = 0, first
+// (r.streak, since r.streakAt), for the ResponseError it may become.
+// woke is when the wait before it ended (wait), or zero: the first
+// attempt's send time, read from the clock when zero.
+func (r *run) fetch(target, source string, read bool, woke time.Time) (resp *http.Response, body []byte, err error) {
+	first := woke
+	if first.IsZero() {
+		first = time.Now()
+	}
+	r.streak, r.streakAt = 0, first.Sub(r.start)
+	sent := first
 	for attempt := 0; ; attempt++ {
-		sent := first
-		if attempt > 0 {
-			sent = time.Now()
-		}
 		prev := 0
 		if resp != nil {
 			prev = resp.StatusCode
 		}
-		resp, body, err = r.attempt(target, source, read)
+		resp, body, err = r.attempt(target, source, read, sent)
 		switch {
 		case resp == nil:
 			r.streak = 0
 		case resp.StatusCode == prev && r.streak > 0:
 			r.streak++
 		default:
-			r.streak, r.streakSince = 1, sent
+			r.streak, r.streakAt = 1, sent.Sub(r.start)
 		}
 		if err != nil && (errors.Is(err, ErrInvalidURL) || errors.Is(err, ErrBodyTooLarge) || errors.Is(err, ErrTooManyRedirects)) {
 			return nil, nil, err
@@ -192,8 +197,13 @@ func (r *run) fetch(target, source string, read bool) (resp *http.Response, body
 		if resp != nil {
 			drain(resp.Body)
 		}
-		if err := r.wait(wait, WaitRetry); err != nil {
+		woke, err := r.wait(wait, WaitRetry)
+		if err != nil {
 			return nil, nil, err
+		}
+		sent = woke
+		if sent.IsZero() {
+			sent = time.Now()
 		}
 	}
 }

@@ -9,8 +9,10 @@ import (
 // final response. Other responses pass through untouched.
 //
 // A Transport is immutable after New and safe for concurrent use. It starts
-// no goroutines and keeps no state between requests. Its zero value is not
-// usable; call New.
+// no goroutines (when the poll timeout's timer fires, the runtime runs its
+// function, which cancels a request or re-arms the timer, on one of its
+// own for that moment) and keeps no state between requests. Its zero value
+// is not usable; call New.
 type Transport struct {
 	base http.RoundTripper
 	cfg  config
@@ -55,7 +57,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cfg.jar.SetCookies(req.URL, cks)
 		}
 	}
-	r := newRun(t.base, cfg, req.Context(), req, origin{url: req.URL, header: req.Header, lastTarget: op.PollURL, lastURL: pollURL, checked: pollURL}, s, op)
+	r := newRun(t.base, cfg, req.Context(), req, origin{url: req.URL, header: req.Header, lastTarget: op.PollURL, lastURL: pollURL, lastChecked: pollURL != nil}, s, op)
 	r.requests = 1
 	return r.complete(resp, peeked)
 }
