@@ -98,6 +98,8 @@
 //   - token.go: the resume token format and its checks.
 //   - retry.go: retry policy, backoff, Retry-After and the poll schedule.
 //   - request.go: building poll requests, credential scope, redirects.
+//   - polltimeout.go: the poll timeout, one context and one timer per
+//     operation.
 //   - headerscope.go, urlpolicy.go: which headers and URLs may go where
 //     (the header allow-list, the URL policy; docs/security.md).
 //   - bodies.go: peeking, reading, draining and replaying bodies.
