@@ -229,7 +229,7 @@ func (c *config) send(ctx context.Context, base http.RoundTripper, o *origin, me
 		tmpl, guarded := o.lastReq, o.lastGuard
 		fresh := hops > 0 || tmpl == nil || tmpl.Method != method
 		if fresh {
-			if hops > 0 || !o.lastChecked || u != o.lastURL {
+			if hops > 0 || !o.lastChecked { // u is o.lastURL at hop 0
 				if err := c.checkURL(o, u, source); err != nil {
 					return nil, err
 				}

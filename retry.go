@@ -115,10 +115,11 @@ func (r *run) nextDelay(h http.Header) (time.Duration, WaitReason) {
 }
 
 // wait blocks for d, or until the context ends. A wait that would pass the
-// operation's deadline fails at once with ErrMaxWait. woke is when its
-// timer fired (the time the timer's channel carries: when it was due), or
-// zero when it did not wait; the request that follows takes it as its send
-// time instead of reading the clock again, which is not free.
+// operation's deadline fails at once with ErrMaxWait. woke is when it
+// ended: when its timer fired (the time the timer's channel carries: when
+// it was due), or the clock's time after the hooks when d asks for no
+// wait. The request that follows takes it as its send time instead of
+// reading the clock again, which is not free.
 func (r *run) wait(d time.Duration, reason WaitReason) (woke time.Time, _ error) {
 	if time.Now().Add(d).After(r.deadline()) {
 		return time.Time{}, r.maxWaitError()
@@ -128,8 +129,11 @@ func (r *run) wait(d time.Duration, reason WaitReason) (woke time.Time, _ error)
 			h.Waiting(WaitInfo{Context: r.ctx, Attempt: r.polls, Delay: d, Reason: reason})
 		}
 	}
-	if err := r.ctx.Err(); err != nil || d <= 0 {
+	if err := r.ctx.Err(); err != nil {
 		return time.Time{}, err
+	}
+	if d <= 0 {
+		return time.Now(), nil
 	}
 	// One timer per operation: Reset and Stop leave no stale tick in its
 	// channel (Go 1.23 timers).
@@ -154,8 +158,8 @@ func (r *run) wait(d time.Duration, reason WaitReason) (woke time.Time, _ error)
 //
 // It counts the streak of answers with the same status that ended it
 // (r.streak, since r.streakAt), for the ResponseError it may become.
-// woke is when the wait before it ended (wait), or zero: the first
-// attempt's send time, read from the clock when zero.
+// woke is when the wait before it ended (wait), or zero when none came
+// before it: the first attempt's send time, read from the clock when zero.
 func (r *run) fetch(target, source string, read bool, woke time.Time) (resp *http.Response, body []byte, err error) {
 	first := woke
 	if first.IsZero() {
@@ -197,13 +201,8 @@ func (r *run) fetch(target, source string, read bool, woke time.Time) (resp *htt
 		if resp != nil {
 			drain(resp.Body)
 		}
-		woke, err := r.wait(wait, WaitRetry)
-		if err != nil {
+		if sent, err = r.wait(wait, WaitRetry); err != nil {
 			return nil, nil, err
-		}
-		sent = woke
-		if sent.IsZero() {
-			sent = time.Now()
 		}
 	}
 }
