@@ -14,11 +14,14 @@ import (
 	"github.com/lrohttp/lro"
 )
 
-// impls are the three clients, over a transport to the service.
-var impls = []struct {
+// impl is a client under benchmark, made over a transport to the service.
+type impl struct {
 	name string
 	make func(s *service, rt http.RoundTripper) client
-}{
+}
+
+// impls are the three clients.
+var impls = []impl{
 	{"lro", func(_ *service, rt http.RoundTripper) client { return newLRO(rt) }},
 	{"azcore", func(_ *service, rt http.RoundTripper) client { return newAzcore(transporter{rt}) }},
 	{"hand", func(_ *service, rt http.RoundTripper) client { return newHand(rt) }},
@@ -141,10 +144,8 @@ func BenchmarkPostLocationLoopback(b *testing.B) { benchOps(b, true, http.Method
 
 // opsImpls are the clients of the whole-operation benchmarks: the three,
 // and floor (floorClient), the least any client can do there.
-var opsImpls = append(impls[:len(impls):len(impls)], struct {
-	name string
-	make func(s *service, rt http.RoundTripper) client
-}{"floor", func(_ *service, rt http.RoundTripper) client { return newFloor(rt) }})
+var opsImpls = append(impls[:len(impls):len(impls)],
+	impl{"floor", func(_ *service, rt http.RoundTripper) client { return newFloor(rt) }})
 
 func benchOps(b *testing.B, loopback bool, method string) {
 	for _, k := range ks {

@@ -50,7 +50,7 @@ func (c *floorClient) wait(ctx context.Context) error {
 var (
 	floorAccept  = http.Header{"Accept": {"application/json"}}
 	floorInitial = http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}}
-	succeeded    = []byte(`"Succeeded"`)
+	floorDone    = []byte(`"Succeeded"`)
 )
 
 func (c *floorClient) url(s string) (*url.URL, error) {
@@ -116,7 +116,7 @@ func (c *floorClient) put(ctx context.Context, target string) (Resource, error) 
 		if resp.StatusCode != http.StatusOK {
 			return Resource{}, fmt.Errorf("monitor: %s", resp.Status)
 		}
-		if bytes.Contains(body, succeeded) {
+		if bytes.Contains(body, floorDone) {
 			break
 		}
 	}

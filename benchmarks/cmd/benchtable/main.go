@@ -25,6 +25,9 @@ type row struct {
 
 var procs = regexp.MustCompile(`-\d+$`)
 
+// opImpls are the clients of the whole-operation tables, in their order.
+var opImpls = []string{"lro", "azcore", "hand", "floor"}
+
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: benchtable results.txt")
@@ -120,7 +123,7 @@ func main() {
 			aa, _ := med(g, "azcore", "allocs/op")
 			ht, _ := med(g, "hand", "ns/op")
 			ha, _ := med(g, "hand", "allocs/op")
-			for _, impl := range []string{"lro", "azcore", "hand", "floor"} {
+			for _, impl := range opImpls {
 				t, ok := med(g, impl, "ns/op")
 				if !ok {
 					continue
@@ -138,7 +141,7 @@ func main() {
 			klo, _ := strconv.Atoi(strings.TrimPrefix(lo, bench+"K="))
 			khi, _ := strconv.Atoi(strings.TrimPrefix(hi, bench+"K="))
 			fmt.Printf("\nPer extra poll (K=%d → K=%d):", klo, khi)
-			for _, impl := range []string{"lro", "azcore", "hand", "floor"} {
+			for _, impl := range opImpls {
 				a0, ok0 := med(lo, impl, "allocs/op")
 				a1, ok1 := med(hi, impl, "allocs/op")
 				t0, _ := med(lo, impl, "ns/op")
