@@ -21,7 +21,9 @@ import (
 
 // client runs one whole operation and decodes its result, the way a
 // program would: PUT (Operation-Location, final GET) or POST (Location).
-// All three send the same requests with the same headers and body.
+// They send the same requests and bodies: lro, hand and floor the same
+// bytes, azcore with its own User-Agent and no Accept on its polls
+// (TestSameRequests).
 type client interface {
 	put(ctx context.Context, url string) (Resource, error)
 	post(ctx context.Context, url string) (Resource, error)
