@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -187,10 +189,14 @@ func benchOps(b *testing.B, loopback bool, method string) {
 	}
 }
 
-// start serves s in memory, or over loopback sockets.
+// start serves s in memory (evicting the caches before each answer when
+// LRO_BENCH_EVICT gives a size), or over loopback sockets.
 func start(loopback bool, k, nops int) (*service, http.RoundTripper, func()) {
 	if !loopback {
 		s := newService("https://svc.test", k, nops)
+		if n, err := strconv.Atoi(os.Getenv("LRO_BENCH_EVICT")); err == nil && n > 0 {
+			s.evict = make([]byte, n)
+		}
 		return s, s, func() {}
 	}
 	var s *service

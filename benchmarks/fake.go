@@ -66,6 +66,16 @@ type service struct {
 	hdrOL, hdrLoc []http.Header // per op: initial headers
 	hdrJSON       http.Header
 	hdrRetry      http.Header
+
+	// evict, when LRO_BENCH_EVICT gives a size in bytes, is a buffer the
+	// in-memory service writes a byte of on every cache line before each
+	// answer: it evicts what the client left in the CPU's caches, as the
+	// kernel's network path does between requests over a real connection
+	// (docs/performance.md, "cold caches"). Off by default; only the
+	// in-memory whole-operation benchmarks, which send one request at a
+	// time, set it (start).
+	evict    []byte
+	evictSum byte
 }
 
 func newService(base string, k, nops int) *service {
@@ -159,6 +169,10 @@ func parsePath(p string) (kind string, id int, ok bool) {
 
 // RoundTrip answers in memory.
 func (s *service) RoundTrip(req *http.Request) (*http.Response, error) {
+	for i := 0; i < len(s.evict); i += 64 {
+		s.evict[i]++
+		s.evictSum += s.evict[i]
+	}
 	if req.Body != nil {
 		_ = req.Body.Close()
 	}
