@@ -73,7 +73,8 @@ type service struct {
 	// kernel's network path does between requests over a real connection
 	// (docs/performance.md, "cold caches"). Off by default; only the
 	// in-memory whole-operation benchmarks, which send one request at a
-	// time, set it (start).
+	// time, set it (start). evictSum sums the bytes read, so that the
+	// sweep is not optimised away.
 	evict    []byte
 	evictSum byte
 }
