@@ -22,7 +22,7 @@ import (
 // client runs one whole operation and decodes its result, the way a
 // program would: PUT (Operation-Location, final GET) or POST (Location).
 // They send the same requests and bodies: lro, hand and floor the same
-// bytes, azcore with its own User-Agent and no Accept on its polls
+// bytes, azcore with its own User-Agent and no Accept on its GETs
 // (TestSameRequests).
 type client interface {
 	put(ctx context.Context, url string) (Resource, error)
