@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -199,8 +200,18 @@ func start(loopback bool, k, nops int) (*service, http.RoundTripper, func()) {
 		}
 		return s, s, func() {}
 	}
+	return startLoopback(k, nops, nil)
+}
+
+// startLoopback serves s over loopback sockets, on the listener wrap makes
+// of the server's when wrap is not nil (TestSameRequests records with it).
+func startLoopback(k, nops int, wrap func(net.Listener) net.Listener) (*service, http.RoundTripper, func()) {
 	var s *service
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.ServeHTTP(w, r) }))
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.ServeHTTP(w, r) }))
+	if wrap != nil {
+		srv.Listener = wrap(srv.Listener)
+	}
+	srv.Start()
 	s = newService(srv.URL, k, nops)
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
 	return s, tr, func() { tr.CloseIdleConnections(); srv.Close() }

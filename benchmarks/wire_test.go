@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -36,10 +35,11 @@ func (l *wireTap) Accept() (net.Conn, error) {
 	return tappedConn{c, l}, nil
 }
 
-func (l *wireTap) String() string {
+// recorded returns the bytes read so far and the connections accepted.
+func (l *wireTap) recorded() (string, int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.bytes.String()
+	return l.bytes.String(), l.conns
 }
 
 type tappedConn struct {
@@ -60,25 +60,23 @@ func (c tappedConn) Read(p []byte) (int, error) {
 // number of connections the client opened.
 func wire(t *testing.T, im impl, method string) (string, int) {
 	t.Helper()
-	var s *service
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.ServeHTTP(w, r) }))
-	tap := &wireTap{Listener: srv.Listener}
-	srv.Listener = tap
-	srv.Start()
-	s = newService(srv.URL, 2, 1)
-	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
-	c := im.make(s, tr)
+	var tap *wireTap
+	s, rt, stop := startLoopback(2, 1, func(l net.Listener) net.Listener {
+		tap = &wireTap{Listener: l}
+		return tap
+	})
+	c := im.make(s, rt)
 	run := c.put
 	if method == http.MethodPost {
 		run = c.post
 	}
-	_, err := run(context.Background(), srv.URL+"/res/0")
-	tr.CloseIdleConnections()
-	srv.Close()
+	_, err := run(context.Background(), s.base+"/res/0")
+	stop()
 	if err != nil {
 		t.Fatalf("%s %s: %v", im.name, method, err)
 	}
-	return strings.ReplaceAll(tap.String(), srv.Listener.Addr().String(), "HOST"), tap.conns
+	got, conns := tap.recorded()
+	return strings.ReplaceAll(got, strings.TrimPrefix(s.base, "http://"), "HOST"), conns
 }
 
 var azcoreUserAgent = regexp.MustCompile(`^azsdk-go-benchclient/v1\.0\.0 \(go[0-9.]+; [a-z0-9]+\)$`)
