@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target of the module for a bounded budget each (fuzz smoke).
-#   .ci/fuzz.sh                 200000 executions per target (CI's budget)
+#   .ci/fuzz.sh                 100000 executions per target (CI's budget)
 #   .ci/fuzz.sh 2000000x        a larger count
 #   .ci/fuzz.sh 2m ./strategies a duration, then packages
 # The budget is passed to go test -fuzztime as it is: Nx is a count of
@@ -17,10 +17,10 @@
 # written there too, and `go test ./...` replays it from then on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget="${1:-${FUZZTIME:-200000x}}"
+budget="${1:-${FUZZTIME:-100000x}}"
 shift || true
 if ! [[ "$budget" =~ ^[0-9]+(x|s|m|h)$ ]]; then
-	echo "fuzz.sh: budget $budget: want a count (200000x) or a duration (10s, 2m, 1h)" >&2
+	echo "fuzz.sh: budget $budget: want a count (100000x) or a duration (10s, 2m, 1h)" >&2
 	exit 2
 fi
 pkgs=("$@")
